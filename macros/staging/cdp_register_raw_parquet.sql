@@ -1,0 +1,30 @@
+{#- on-run-start hook. When var('cdp__raw_parquet_path') is set, declare every raw source table as a view
+    (DuckDB) or an external table (Spark) over `<path>/<identifier>/*.parquet`, replacing whatever stood under
+    that name (such as a demo seed), so the sources read the generated Parquet files. Does nothing otherwise. -#}
+{% macro cdp_register_raw_parquet() -%}
+    {%- set path = var('cdp__raw_parquet_path') -%}
+    {%- if execute and path -%}
+        {%- set sources = graph.sources.values() | selectattr('package_name', 'equalto', project_name) | list -%}
+        {%- for schema in sources | map(attribute='schema') | unique -%}
+            {%- do adapter.create_schema(api.Relation.create(database=target.database, schema=schema)) -%}
+        {%- endfor -%}
+        {%- for source in sources -%}
+            {%- set existing = adapter.get_relation(source.database, source.schema, source.identifier) -%}
+            {%- if existing is not none -%}
+                {%- do adapter.drop_relation(existing) -%}
+            {%- endif -%}
+            {%- set location = path.rstrip('/') ~ '/' ~ source.identifier -%}
+            {%- do run_query(adapter.dispatch('cdp_parquet_table_sql', 'cdp')(existing or api.Relation.create(
+                database=source.database, schema=source.schema, identifier=source.identifier), location)) -%}
+        {%- endfor -%}
+        {{ log("cdp: raw sources read Parquet under " ~ path, info=true) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro default__cdp_parquet_table_sql(relation, location) -%}
+    create view {{ relation }} as select * from read_parquet('{{ location }}/*.parquet')
+{%- endmacro %}
+
+{% macro spark__cdp_parquet_table_sql(relation, location) -%}
+    create table {{ relation }} using parquet location '{{ location }}'
+{%- endmacro %}

@@ -1,0 +1,23 @@
+"""Command-line entry point: ``cdp <command> [options]``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="cdp", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    from cdp.datagen import cli as datagen_cli
+
+    datagen_cli.add_parser(commands)
+
+    args = parser.parse_args(argv)
+    return int(args.handler(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
