@@ -11,9 +11,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="cdp", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
 
+    from cdp import summary
+    from cdp.contracts import cli as contracts_cli
     from cdp.datagen import cli as datagen_cli
 
     datagen_cli.add_parser(commands)
+    contracts_cli.add_parser(commands)
+    summary.add_parser(commands)
 
     args = parser.parse_args(argv)
     return int(args.handler(args) or 0)

@@ -1,0 +1,1 @@
+"""Data contracts checked with great-expectations over what dbt built (``cdp contracts``)."""

@@ -1,0 +1,112 @@
+"""Which expectations a staged model gets. Rules follow the column naming conventions of the staging layer, so a
+new source is covered the moment it follows them; model-specific expectations are added in ``EXTRA``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+import great_expectations as gx
+from great_expectations.expectations import Expectation
+
+EMAIL = r"^[a-z0-9_%+-]+([.][a-z0-9_%+-]+)*@[a-z0-9-]+([.][a-z0-9-]+)*[.][a-z]{2,}$"
+EMAIL_MATCH_KEY = r"^[a-z0-9_%-]+([.][a-z0-9_%-]+)*@[a-z0-9-]+([.][a-z0-9-]+)*[.][a-z]{2,}$"
+E164 = r"^\+[1-9][0-9]{7,14}$"
+COUNTRY_CODE = r"^[A-Z]{2}$"
+EARLIEST = datetime(1990, 1, 1)
+LATEST = datetime(2100, 1, 1)
+MAX_QUARANTINE_SHARE = 0.05
+
+
+@dataclass(frozen=True)
+class ColumnRule:
+    """Expectations for every column whose name satisfies ``applies``."""
+
+    description: str
+    applies: Callable[[str], bool]
+    build: Callable[[str], list[Expectation]]
+
+
+COLUMN_RULES: tuple[ColumnRule, ...] = (
+    ColumnRule(
+        "emails are valid, lower-case addresses",
+        lambda name: name == "email" or name.endswith("_email"),
+        lambda column: [gx.expectations.ExpectColumnValuesToMatchRegex(column=column, regex=EMAIL)],
+    ),
+    ColumnRule(
+        "email match keys carry no +tag",
+        lambda name: name.endswith("email_match_key"),
+        lambda column: [gx.expectations.ExpectColumnValuesToMatchRegex(column=column, regex=EMAIL_MATCH_KEY)],
+    ),
+    ColumnRule(
+        "phones are E.164",
+        lambda name: name.endswith("phone_e164"),
+        lambda column: [gx.expectations.ExpectColumnValuesToMatchRegex(column=column, regex=E164)],
+    ),
+    ColumnRule(
+        "countries are ISO-3166 alpha-2",
+        lambda name: name.endswith("country_code"),
+        lambda column: [gx.expectations.ExpectColumnValuesToMatchRegex(column=column, regex=COUNTRY_CODE)],
+    ),
+    ColumnRule(
+        "folded names and match keys are lower case",
+        lambda name: name.endswith("_folded") or name.endswith("_match_key"),
+        lambda column: [gx.expectations.ExpectColumnValuesToNotMatchRegex(column=column, regex=r"[A-Z]")],
+    ),
+    ColumnRule(
+        "timestamps fall in a plausible window",
+        lambda name: name.endswith("_at"),
+        lambda column: [
+            gx.expectations.ExpectColumnValuesToBeBetween(column=column, min_value=EARLIEST, max_value=LATEST)
+        ],
+    ),
+    ColumnRule(
+        "dates of birth are in the past and after 1900",
+        lambda name: name == "date_of_birth" or name.endswith("_birth_date"),
+        lambda column: [
+            gx.expectations.ExpectColumnValuesToBeBetween(
+                column=column, min_value=datetime(1900, 1, 1), max_value=datetime.now()
+            )
+        ],
+    ),
+)
+
+
+def key_expectations(key_columns: Iterable[str]) -> list[Expectation]:
+    """A staged model's record key is present and unique (the same promise its dbt tests make)."""
+    expectations: list[Expectation] = []
+    for column in key_columns:
+        expectations.append(gx.expectations.ExpectColumnValuesToNotBeNull(column=column))
+        expectations.append(gx.expectations.ExpectColumnValuesToBeUnique(column=column))
+    return expectations
+
+
+def column_expectations(columns: Iterable[str]) -> list[Expectation]:
+    """Expectations from the naming rules for these columns (flags such as ``has_invalid_email`` excluded)."""
+    return [
+        expectation
+        for column in columns
+        if not column.startswith(("is_", "has_"))
+        for rule in COLUMN_RULES
+        if rule.applies(column)
+        for expectation in rule.build(column)
+    ]
+
+
+def table_expectations(columns: list[str], rows_in: int) -> list[Expectation]:
+    """The table has the columns it had and is not empty when its source is not."""
+    return [
+        gx.expectations.ExpectTableColumnsToMatchSet(column_set=columns, exact_match=True),
+        gx.expectations.ExpectTableRowCountToBeBetween(min_value=1 if rows_in else 0),
+    ]
+
+
+def quarantine_expectations(rows_in: int) -> list[Expectation]:
+    """At most MAX_QUARANTINE_SHARE of a source's rows may be quarantined: more means a broken feed."""
+    return [
+        gx.expectations.ExpectTableRowCountToBeBetween(
+            min_value=0, max_value=int(rows_in * MAX_QUARANTINE_SHARE)
+        ),
+        gx.expectations.ExpectColumnValuesToNotBeNull(column="dq_reason"),
+    ]

@@ -1,0 +1,110 @@
+"""Run the data contracts: one great-expectations suite per staged model and per quarantine model, validated on
+DataFrames read from DuckDB (great-expectations' SQL datasource does not work on DuckDB yet: see ENVIRONMENT.md)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import duckdb
+import great_expectations as gx
+import pandas as pd
+
+from cdp.contracts import rules
+from cdp.warehouse import Manifest, Relation, connect_duckdb
+
+QUARANTINE_SUFFIX = "_quarantine"
+
+
+@dataclass
+class SuiteResult:
+    """The outcome of one suite: which model, how many expectations, which failed and why."""
+
+    model: str
+    rows: int
+    expectations: int
+    failures: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def success(self) -> bool:
+        return not self.failures
+
+
+def _key_columns(model: Relation) -> list[str]:
+    return sorted({test.split(":", 1)[1] for test in model.tests if test.startswith("unique:")} - {""})
+
+
+def _source_rows(connection: duckdb.DuckDBPyConnection, manifest: Manifest, staged: Relation) -> int:
+    """Rows in the raw source table a staged model reads (named by the reconcile test's convention)."""
+    source_name, table = staged.name.removeprefix("stg_").split("__", 1)
+    for source in manifest.sources():
+        if source.name == f"{source_name}.{table}":
+            return int(connection.execute(f"select count(*) from {source.relation_name}").fetchone()[0])
+    raise KeyError(f"no source {source_name}.{table} for {staged.name}")
+
+
+def _describe_failure(result) -> str:
+    config = result.expectation_config
+    column = config.kwargs.get("column", "")
+    detail = result.result or {}
+    sample = detail.get("partial_unexpected_list") or detail.get("observed_value")
+    return f"{config.type}({column}) unexpected={detail.get('unexpected_count')} sample={str(sample)[:160]}"
+
+
+class Validator:
+    """An ephemeral great-expectations context that validates pandas DataFrames against lists of expectations."""
+
+    def __init__(self) -> None:
+        logging.getLogger("great_expectations").setLevel(logging.ERROR)
+        self._context = gx.get_context(mode="ephemeral")
+        self._context.variables.progress_bars = {"globally": False}
+        self._datasource = self._context.data_sources.add_pandas("warehouse")
+
+    def validate(self, name: str, frame: pd.DataFrame, expectations: list) -> SuiteResult:
+        started = time.perf_counter()
+        suite = self._context.suites.add(gx.ExpectationSuite(name=name, expectations=expectations))
+        batch = (
+            self._datasource.add_dataframe_asset(name=name)
+            .add_batch_definition_whole_dataframe("all")
+            .get_batch(batch_parameters={"dataframe": frame})
+        )
+        validation = batch.validate(suite)
+        return SuiteResult(
+            model=name,
+            rows=len(frame),
+            expectations=len(expectations),
+            failures=[_describe_failure(r) for r in validation.results if not r.success],
+            seconds=round(time.perf_counter() - started, 3),
+        )
+
+
+def run_contracts(
+    manifest: Manifest | None = None, database: str | None = None, report_path: Path | None = None
+) -> list[SuiteResult]:
+    """Validate every staged and quarantine model; write a JSON report if asked; return the results."""
+    manifest = manifest or Manifest.load()
+    validator = Validator()
+    results: list[SuiteResult] = []
+    with connect_duckdb(database) as connection:
+        for model in manifest.models("stg_"):
+            frame = connection.execute(f"select * from {model.relation_name}").df()
+            staged_name = model.name.removesuffix(QUARANTINE_SUFFIX)
+            rows_in = _source_rows(connection, manifest, manifest.model(staged_name))
+            if model.name.endswith(QUARANTINE_SUFFIX):
+                expectations = rules.quarantine_expectations(rows_in)
+            else:
+                expectations = [
+                    *rules.table_expectations(list(frame.columns), rows_in),
+                    *rules.key_expectations(_key_columns(model)),
+                    *rules.column_expectations(frame.columns),
+                ]
+            results.append(validator.validate(model.name, frame, expectations))
+
+    if report_path is not None:
+        report_path.parent.mkdir(parents=True, exist_ok=True)
+        report_path.write_text(json.dumps([asdict(result) for result in results], indent=2))
+    return results

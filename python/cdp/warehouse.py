@@ -1,0 +1,121 @@
+"""Read access to what dbt built: the manifest (what exists, where) and a DuckDB connection to the embedded default."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+
+def project_root() -> Path:
+    """The dbt project directory (``CDP_ROOT`` from scripts/env.sh, else the checkout this package sits in)."""
+    return Path(os.environ.get("CDP_ROOT", Path(__file__).resolve().parents[2]))
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A table or view dbt manages: its dbt name, resource type, layer folder and SQL-ready relation name."""
+
+    name: str
+    resource_type: str
+    relation_name: str
+    path: str
+    columns: dict[str, dict]
+    tests: tuple[str, ...] = ()
+
+    @property
+    def folder(self) -> str:
+        """The models/ sub-folder (for staging: the source system)."""
+        parts = Path(self.path).parts
+        return parts[-2] if len(parts) > 1 else ""
+
+
+class Manifest:
+    """The subset of dbt's ``manifest.json`` this package needs."""
+
+    def __init__(self, data: dict):
+        self._data = data
+
+    @classmethod
+    def load(cls, target_path: Path | None = None) -> Manifest:
+        target = target_path or project_root() / os.environ.get("DBT_TARGET_PATH", "target")
+        path = Path(target) / "manifest.json"
+        if not path.exists():
+            raise FileNotFoundError(f"{path} not found: run `dbt build` (or `dbt parse`) first")
+        return cls(json.loads(path.read_text()))
+
+    def models(self, prefix: str = "") -> list[Relation]:
+        return sorted(
+            (
+                self._relation(node)
+                for node in self._data["nodes"].values()
+                if node["resource_type"] == "model"
+                and node["package_name"] == "cdp"
+                and node["name"].startswith(prefix)
+            ),
+            key=lambda relation: relation.name,
+        )
+
+    def sources(self) -> list[Relation]:
+        return sorted(
+            (
+                Relation(
+                    name=f"{node['source_name']}.{node['name']}",
+                    resource_type="source",
+                    relation_name=_two_part_name(node),
+                    path=node["original_file_path"],
+                    columns=node.get("columns", {}),
+                )
+                for node in self._data["sources"].values()
+                if node["package_name"] == "cdp"
+            ),
+            key=lambda relation: relation.name,
+        )
+
+    def model(self, name: str) -> Relation:
+        for relation in self.models(name):
+            if relation.name == name:
+                return relation
+        raise KeyError(f"model {name!r} is not in the manifest")
+
+    def _relation(self, node: dict) -> Relation:
+        tests = tuple(
+            test["test_metadata"]["name"] + ":" + (test.get("column_name") or "")
+            for test in self._data["nodes"].values()
+            if test["resource_type"] == "test"
+            and test.get("test_metadata")
+            and node["unique_id"] in test["depends_on"]["nodes"]
+            and test.get("attached_node") == node["unique_id"]
+        )
+        return Relation(
+            name=node["name"],
+            resource_type="model",
+            relation_name=_two_part_name(node),
+            path=node["original_file_path"],
+            columns=node.get("columns", {}),
+            tests=tests,
+        )
+
+
+def _two_part_name(node: dict) -> str:
+    """``schema.identifier``, quoted: independent of the database (DuckDB names it after the file)."""
+    identifier = node.get("identifier") or node.get("alias") or node["name"]
+    return f'"{node["schema"]}"."{identifier}"'
+
+
+@contextmanager
+def connect_duckdb(path: str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to the DuckDB file of the ``dev`` target."""
+    database = path or os.environ.get("CDP_DUCKDB_PATH") or str(project_root() / "cdp.duckdb")
+    if not Path(database).exists():
+        raise FileNotFoundError(f"{database} not found: run `dbt build --target dev` first")
+    connection = duckdb.connect(database, read_only=True)
+    try:
+        yield connection
+    finally:
+        connection.close()

@@ -1,0 +1,52 @@
+"""`cdp__raw_parquet_path` points the sources at generated Parquet files instead of the demo seeds."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pyarrow.parquet as pq
+import pytest
+from cdp.summary import staging_counts
+from cdp.warehouse import Manifest
+
+from tests.conftest import DbtProject
+
+PEOPLE = 400
+
+
+@pytest.fixture(scope="module")
+def parquet_project(tmp_path_factory: pytest.TempPathFactory) -> tuple[DbtProject, Path]:
+    workdir = tmp_path_factory.mktemp("parquet")
+    raw = workdir / "raw"
+    subprocess.run(
+        [sys.executable, "-m", "cdp.cli", "datagen", "--people", str(PEOPLE), "--seed", "7",
+         "--format", "parquet", "--out", str(raw)],
+        check=True, capture_output=True,
+    )
+    project = DbtProject("dev", workdir, {})
+    vars_ = f"{{cdp__raw_parquet_path: '{raw}'}}"
+    project.dbt("build", "--vars", vars_, "--exclude", "path:seeds/demo")
+    return project, raw
+
+
+def test_build_on_parquet_passes_and_reads_the_files(parquet_project: tuple[DbtProject, Path]) -> None:
+    project, raw = parquet_project
+    results = project.run_results()
+    assert all(r["status"] in ("success", "pass") for r in results), [
+        (r["unique_id"], r["status"]) for r in results if r["status"] not in ("success", "pass")
+    ]
+    manifest = Manifest(project.manifest())
+    with duckdb.connect(str(project.duckdb_path), read_only=True) as connection:
+        counts = {row["source"]: row for row in staging_counts(manifest, connection)}
+    assert len(counts) == 17
+    for source in manifest.sources():
+        identifier = source.relation_name.split(".")[-1].strip('"')
+        files = sorted((raw / identifier).glob("*.parquet"))
+        assert files, f"no parquet for {identifier}"
+        rows_in_files = sum(pq.ParquetFile(f).metadata.num_rows for f in files)
+        row = counts[source.name]
+        assert row["rows_in"] == rows_in_files, (source.name, row, rows_in_files)
+        assert row["rows_in"] == row["staged"] + row["quarantined"], row

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The main job, end to end on the embedded DuckDB default:
+#   set-up -> (optionally) generate raw data -> dbt build -> data-contract checks -> summary.
+# By default it builds the committed demo seeds. PEOPLE=100000 bash scripts/demo.sh generates that many people
+# as Parquet under data/raw/ and builds on those instead.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$CDP_ROOT"
+bash scripts/setup.sh
+
+build_args=()
+if [[ -n "${PEOPLE:-}" ]]; then
+    raw_dir="$CDP_ROOT/data/raw/people_${PEOPLE}"
+    echo "== generating $PEOPLE people into $raw_dir"
+    cdp datagen --people "$PEOPLE" --seed "${SEED:-42}" --format parquet --out "$raw_dir"
+    build_args+=(--vars "{cdp__raw_parquet_path: '$raw_dir'}" --exclude "path:seeds/demo")
+fi
+
+echo "== dbt build (target dev: DuckDB at $CDP_DUCKDB_PATH)"
+started=$(date +%s)
+dbt build --target dev "${build_args[@]}"
+echo "== dbt build took $(( $(date +%s) - started )) s"
+
+echo "== data contracts (great-expectations over the staged data)"
+cdp contracts --target dev
+
+echo "== summary"
+cdp summary --target dev
