@@ -6,7 +6,7 @@
     {%- if execute and path -%}
         {%- set sources = graph.sources.values() | selectattr('package_name', 'equalto', project_name) | list -%}
         {%- for schema in sources | map(attribute='schema') | unique -%}
-            {%- do adapter.create_schema(api.Relation.create(database=target.database, schema=schema)) -%}
+            {%- do adapter.create_schema(api.Relation.create(database=sources[0].database, schema=schema)) -%}
         {%- endfor -%}
         {%- for source in sources -%}
             {%- set existing = adapter.get_relation(source.database, source.schema, source.identifier) -%}
@@ -14,8 +14,9 @@
                 {%- do adapter.drop_relation(existing) -%}
             {%- endif -%}
             {%- set location = path.rstrip('/') ~ '/' ~ source.identifier -%}
-            {%- do run_query(adapter.dispatch('cdp_parquet_table_sql', 'cdp')(existing or api.Relation.create(
-                database=source.database, schema=source.schema, identifier=source.identifier), location)) -%}
+            {%- set relation = api.Relation.create(
+                database=source.database, schema=source.schema, identifier=source.identifier) -%}
+            {%- do run_query(adapter.dispatch('cdp_parquet_table_sql', 'cdp')(relation, location)) -%}
         {%- endfor -%}
         {{ log("cdp: raw sources read Parquet under " ~ path, info=true) }}
     {%- endif -%}

@@ -91,7 +91,8 @@ validated as (
         loaded_at,
         {{ cdp_dq_reason([
             ('contact_id is null', 'missing_key'),
-            ('row_number() over (partition by contact_id order by loaded_at desc, updated_at desc) > 1',
+            ('contact_id is not null
+                and row_number() over (partition by contact_id order by loaded_at desc, updated_at desc) > 1',
              'duplicate_key'),
             ('created_at is null', 'invalid_timestamp'),
         ]) }} as dq_reason

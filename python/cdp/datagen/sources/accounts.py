@@ -108,7 +108,9 @@ def privacy_consent_events(ctx: Context) -> TableChunk:
     ch = V.choice(rng, n, [0.35, 0.15, 0.1, 0.2, 0.2])
     acc, _ = entity_pick(rng, pop.accounts.person, p)
     email = N.email(pop.email.take(pa.array(p)), rng, nz, 0.02, "prefs")
-    phone = N.phone(pop, p, rng, nz)
+    # SMS opt-ins arrive from the SMS provider in E.164 and always carry the number; other channels' forms
+    # collect phones the way people type them.
+    phone = V.where(ch == 1, N.e164(pop, p), N.phone(pop, p, rng, nz))
     with_email = (ch == 0) | ((ch >= 3) & (rng.random(n) < 0.5)) | (acc < 0) & (ch != 1)
     with_phone = ch == 1
     with_acc = (acc >= 0) & ((ch >= 2) | (rng.random(n) < 0.3))

@@ -8,7 +8,7 @@ import pytest
 from cdp.summary import staging_counts
 from cdp.warehouse import Manifest
 
-from tests.conftest import DbtProject
+from tests.dbt_harness import DbtProject
 
 PII_CLASSES = {"direct", "linkable", "none"}
 

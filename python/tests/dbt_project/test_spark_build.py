@@ -11,7 +11,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from tests.conftest import DbtProject
+from tests.dbt_harness import DbtProject
 
 pytestmark = pytest.mark.spark
 

@@ -7,7 +7,7 @@ from cdp.contracts import rules
 from cdp.contracts.run import Validator, run_contracts
 from cdp.warehouse import Manifest
 
-from tests.conftest import DbtProject
+from tests.dbt_harness import DbtProject
 
 
 def test_contracts_pass_on_the_demo_build(duckdb_project: DbtProject, tmp_path) -> None:

@@ -1,0 +1,1 @@
+{{ cdp_split_rows(ref('base_billing__subscription_events'), passed=true) }}

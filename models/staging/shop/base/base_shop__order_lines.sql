@@ -1,0 +1,64 @@
+with
+
+source as (
+
+    select * from {{ source('shop', 'order_lines') }}
+
+),
+
+cleaned as (
+
+    select
+        {{ cdp_clean_text('order_line_id') }} as order_line_id,
+        {{ cdp_clean_text('order_id') }} as order_id,
+        {{ cdp_clean_text('product_id') }} as product_id,
+        try_cast(trim(quantity) as int) as quantity,
+        try_cast(trim(unit_price) as decimal(18, 2)) as unit_price,
+        try_cast(trim(discount_amount) as decimal(18, 2)) as discount_amount,
+        {{ cdp_parse_timestamp('_loaded_at') }} as loaded_at
+
+    from source
+
+),
+
+normalised as (
+
+    select
+        order_line_id,
+        order_id,
+        product_id,
+        quantity,
+        unit_price,
+        discount_amount,
+        try_cast(quantity * unit_price - coalesce(discount_amount, 0) as decimal(18, 2)) as line_amount,
+        loaded_at
+
+    from cleaned
+
+),
+
+validated as (
+
+    select
+        order_line_id,
+        order_id,
+        product_id,
+        quantity,
+        unit_price,
+        discount_amount,
+        line_amount,
+        loaded_at,
+        {{ cdp_dq_reason([
+            ('order_line_id is null', 'missing_key'),
+            ('row_number() over (partition by order_line_id order by loaded_at desc) > 1', 'duplicate_key'),
+            ('loaded_at is null', 'invalid_timestamp'),
+            ('order_id is null', 'missing_order_id'),
+            ('quantity is null or quantity <= 0', 'invalid_quantity'),
+            ('unit_price < 0 or discount_amount < 0', 'negative_amount'),
+        ]) }} as dq_reason
+
+    from normalised
+
+)
+
+select * from validated

@@ -1,0 +1,1 @@
+{{ cdp_split_rows(ref('base_support__tickets'), passed=false) }}

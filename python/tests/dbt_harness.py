@@ -1,0 +1,64 @@
+"""Runs dbt against throw-away warehouses: one DuckDB file / Spark directory and one target path per copy."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass
+class DbtProject:
+    """One isolated copy of the warehouse: its own DuckDB file / Spark dir and its own dbt target path."""
+
+    target: str
+    workdir: Path
+    extra_env: dict[str, str]
+
+    @property
+    def target_path(self) -> Path:
+        return self.workdir / "target"
+
+    @property
+    def duckdb_path(self) -> Path:
+        return self.workdir / "cdp.duckdb"
+
+    def env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update(
+            DO_NOT_TRACK="1",
+            DBT_PROFILES_DIR=str(ROOT),
+            DBT_PROJECT_DIR=str(ROOT),
+            DBT_TARGET_PATH=str(self.target_path),
+            DBT_LOG_PATH=str(self.workdir / "logs"),
+            CDP_ROOT=str(ROOT),
+            CDP_DUCKDB_PATH=str(self.duckdb_path),
+            CDP_SPARK_DIR=str(self.workdir / "spark"),
+        )
+        env.update(self.extra_env)
+        return env
+
+    def dbt(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        """Run a dbt command on this project copy; on failure the assertion shows dbt's own output."""
+        command = [str(Path(sys.executable).with_name("dbt")), *args, "--target", self.target]
+        result = subprocess.run(command, cwd=ROOT, env=self.env(), capture_output=True, text=True)
+        if check:
+            assert result.returncode == 0, f"dbt {' '.join(args)} failed:\n{result.stdout[-8000:]}{result.stderr[-2000:]}"
+        return result
+
+    def run_results(self) -> list[dict]:
+        return json.loads((self.target_path / "run_results.json").read_text())["results"]
+
+    def manifest(self) -> dict:
+        return json.loads((self.target_path / "manifest.json").read_text())
+
+    def build(self, *extra: str) -> list[dict]:
+        """Seed, then build everything else (sources are not edges to seeds, so seeding goes first)."""
+        self.dbt("seed", *extra)
+        self.dbt("build", "--exclude", "resource_type:seed", *extra)
+        return self.run_results()
