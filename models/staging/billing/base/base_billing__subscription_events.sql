@@ -54,8 +54,7 @@ validated as (
         loaded_at,
         {{ cdp_dq_reason([
             ('subscription_event_id is null', 'missing_key'),
-            ('row_number() over (partition by subscription_event_id order by loaded_at desc) > 1',
-             'duplicate_key'),
+            (cdp_is_duplicate_key('subscription_event_id'), 'duplicate_key'),
             ('occurred_at is null', 'invalid_timestamp'),
             ('subscription_id is null', 'missing_subscription_id'),
             ('mrr_amount < 0', 'negative_amount'),

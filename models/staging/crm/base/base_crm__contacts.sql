@@ -91,9 +91,7 @@ validated as (
         loaded_at,
         {{ cdp_dq_reason([
             ('contact_id is null', 'missing_key'),
-            ('contact_id is not null
-                and row_number() over (partition by contact_id order by loaded_at desc, updated_at desc) > 1',
-             'duplicate_key'),
+            (cdp_is_duplicate_key('contact_id', 'loaded_at desc, updated_at desc'), 'duplicate_key'),
             ('created_at is null', 'invalid_timestamp'),
         ]) }} as dq_reason
 

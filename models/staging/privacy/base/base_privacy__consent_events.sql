@@ -62,9 +62,7 @@ validated as (
         loaded_at,
         {{ cdp_dq_reason([
             ('consent_event_id is null', 'missing_key'),
-            ('consent_event_id is not null
-                and row_number() over (partition by consent_event_id order by loaded_at desc) > 1',
-             'duplicate_key'),
+            (cdp_is_duplicate_key('consent_event_id'), 'duplicate_key'),
             ('occurred_at is null', 'invalid_timestamp'),
             ('email_raw is null and phone_raw is null and account_id is null', 'missing_subject'),
         ]) }} as dq_reason

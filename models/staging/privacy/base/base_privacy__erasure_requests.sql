@@ -56,9 +56,7 @@ validated as (
         loaded_at,
         {{ cdp_dq_reason([
             ('request_id is null', 'missing_key'),
-            ('request_id is not null
-                and row_number() over (partition by request_id order by loaded_at desc) > 1',
-             'duplicate_key'),
+            (cdp_is_duplicate_key('request_id'), 'duplicate_key'),
             ('requested_at is null', 'invalid_timestamp'),
             ('email_raw is null and phone_raw is null and account_id is null', 'missing_subject'),
         ]) }} as dq_reason

@@ -74,8 +74,7 @@ validated as (
         loaded_at,
         {{ cdp_dq_reason([
             ('account_id is null', 'missing_key'),
-            ('row_number() over (partition by account_id order by loaded_at desc, last_login_at desc) > 1',
-             'duplicate_key'),
+            (cdp_is_duplicate_key('account_id', 'loaded_at desc, last_login_at desc'), 'duplicate_key'),
             ('created_at is null', 'invalid_timestamp'),
         ]) }} as dq_reason
 

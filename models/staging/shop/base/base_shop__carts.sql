@@ -60,8 +60,7 @@ validated as (
         loaded_at,
         {{ cdp_dq_reason([
             ('cart_id is null', 'missing_key'),
-            ('row_number() over (partition by cart_id order by loaded_at desc, updated_at desc) > 1',
-             'duplicate_key'),
+            (cdp_is_duplicate_key('cart_id', 'loaded_at desc, updated_at desc'), 'duplicate_key'),
             ('created_at is null', 'invalid_timestamp'),
             ('item_count is null or item_count <= 0', 'invalid_quantity'),
             ('cart_value < 0', 'negative_amount'),

@@ -50,7 +50,7 @@ validated as (
         loaded_at,
         {{ cdp_dq_reason([
             ('order_line_id is null', 'missing_key'),
-            ('row_number() over (partition by order_line_id order by loaded_at desc) > 1', 'duplicate_key'),
+            (cdp_is_duplicate_key('order_line_id'), 'duplicate_key'),
             ('loaded_at is null', 'invalid_timestamp'),
             ('order_id is null', 'missing_order_id'),
             ('quantity is null or quantity <= 0', 'invalid_quantity'),

@@ -112,8 +112,7 @@ validated as (
         loaded_at,
         {{ cdp_dq_reason([
             ('order_id is null', 'missing_key'),
-            ('row_number() over (partition by order_id order by loaded_at desc, ordered_at desc) > 1',
-             'duplicate_key'),
+            (cdp_is_duplicate_key('order_id', 'loaded_at desc, ordered_at desc'), 'duplicate_key'),
             ('ordered_at is null', 'invalid_timestamp'),
             ('subtotal_amount < 0 or discount_amount < 0 or shipping_amount < 0 or total_amount < 0',
              'negative_amount'),

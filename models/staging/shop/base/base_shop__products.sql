@@ -54,7 +54,7 @@ validated as (
         loaded_at,
         {{ cdp_dq_reason([
             ('product_id is null', 'missing_key'),
-            ('row_number() over (partition by product_id order by loaded_at desc) > 1', 'duplicate_key'),
+            (cdp_is_duplicate_key('product_id'), 'duplicate_key'),
             ('created_at is null', 'invalid_timestamp'),
             ('unit_price < 0', 'negative_amount'),
         ]) }} as dq_reason

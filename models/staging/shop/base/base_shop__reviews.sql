@@ -69,7 +69,7 @@ validated as (
         loaded_at,
         {{ cdp_dq_reason([
             ('review_id is null', 'missing_key'),
-            ('row_number() over (partition by review_id order by loaded_at desc) > 1', 'duplicate_key'),
+            (cdp_is_duplicate_key('review_id'), 'duplicate_key'),
             ('created_at is null', 'invalid_timestamp'),
             ('rating is null or rating < 1 or rating > 5', 'invalid_rating'),
         ]) }} as dq_reason

@@ -91,8 +91,7 @@ validated as (
         loaded_at,
         {{ cdp_dq_reason([
             ('ticket_id is null', 'missing_key'),
-            ('ticket_id is not null and row_number() over (partition by ticket_id order by loaded_at desc) > 1',
-             'duplicate_key'),
+            (cdp_is_duplicate_key('ticket_id'), 'duplicate_key'),
             ('opened_at is null', 'invalid_timestamp'),
         ]) }} as dq_reason
 

@@ -65,8 +65,7 @@ validated as (
         loaded_at,
         {{ cdp_dq_reason([
             ('response_id is null', 'missing_key'),
-            ('response_id is not null and row_number() over (partition by response_id order by loaded_at desc) > 1',
-             'duplicate_key'),
+            (cdp_is_duplicate_key('response_id'), 'duplicate_key'),
             ('submitted_at is null', 'invalid_timestamp'),
             ("not coalesce((survey_type = 'nps' and score between 0 and 10)
                 or (survey_type = 'csat' and score between 1 and 5), false)", 'invalid_score'),

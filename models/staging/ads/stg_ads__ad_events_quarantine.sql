@@ -1,0 +1,1 @@
+{{ cdp_split_rows(ref('base_ads__ad_events'), passed=false) }}

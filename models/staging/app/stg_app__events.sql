@@ -1,0 +1,1 @@
+{{ cdp_split_rows(ref('base_app__events'), passed=true) }}

@@ -1,0 +1,1 @@
+{{ cdp_split_rows(ref('base_esp__email_events'), passed=true) }}
