@@ -31,29 +31,65 @@ def run_one(engine: str, size: str, workdir: Path) -> dict[str, object]:
     target = "dev" if engine == "duckdb" else "spark"
     env = dict(os.environ)
     env.update(
-        DO_NOT_TRACK="1", DBT_PROFILES_DIR=str(ROOT), CDP_ROOT=str(ROOT),
-        DBT_TARGET_PATH=str(workdir / "target"), DBT_LOG_PATH=str(workdir / "logs"),
-        CDP_DUCKDB_PATH=str(workdir / "cdp.duckdb"), CDP_SPARK_DIR=str(workdir / "spark"),
+        DO_NOT_TRACK="1",
+        DBT_PROFILES_DIR=str(ROOT),
+        CDP_ROOT=str(ROOT),
+        DBT_TARGET_PATH=str(workdir / "target"),
+        DBT_LOG_PATH=str(workdir / "logs"),
+        CDP_DUCKDB_PATH=str(workdir / "cdp.duckdb"),
+        CDP_SPARK_DIR=str(workdir / "spark"),
     )
     raw_rows: int | str = "demo seeds"
     if size == "demo":
         started = time.perf_counter()
         _dbt(["seed", "--target", target], env)
-        _dbt(["build", "--target", target, "--exclude", "resource_type:seed"], env)
+        _dbt(["build", "--target", target, "--exclude", "path:seeds/demo"], env)
     else:
         raw = workdir / "raw"
         generated = subprocess.run(
-            [sys.executable, "-m", "cdp.cli", "datagen", "--people", size, "--seed", "42",
-             "--format", "parquet", "--out", str(raw)],
-            cwd=ROOT, env=env, capture_output=True, text=True, check=True,
+            [
+                sys.executable,
+                "-m",
+                "cdp.cli",
+                "datagen",
+                "--people",
+                size,
+                "--seed",
+                "42",
+                "--format",
+                "parquet",
+                "--out",
+                str(raw),
+            ],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
         )
         raw_rows = generated.stdout.strip().splitlines()[-1]
         started = time.perf_counter()
-        _dbt(["build", "--target", target, "--vars", json.dumps({"cdp__raw_parquet_path": str(raw)}),
-              "--exclude", "path:seeds/demo"], env)
+        _dbt(
+            [
+                "build",
+                "--target",
+                target,
+                "--vars",
+                json.dumps({"cdp__raw_parquet_path": str(raw)}),
+                "--exclude",
+                "path:seeds/demo",
+            ],
+            env,
+        )
     seconds = time.perf_counter() - started
     results = json.loads((workdir / "target" / "run_results.json").read_text())["results"]
-    return {"engine": engine, "size": size, "seconds": round(seconds, 1), "nodes": len(results), "raw": raw_rows}
+    return {
+        "engine": engine,
+        "size": size,
+        "seconds": round(seconds, 1),
+        "nodes": len(results),
+        "raw": raw_rows,
+    }
 
 
 def main() -> None:
@@ -65,7 +101,10 @@ def main() -> None:
     for size in args.sizes:
         with tempfile.TemporaryDirectory(prefix="cdp-bench-") as tmp:
             row = run_one(args.engine, size, Path(tmp))
-        print(f"{row['engine']:<8} {row['size']:>9} {row['seconds']:>9} {row['nodes']:>6}  {row['raw']}", flush=True)
+        print(
+            f"{row['engine']:<8} {row['size']:>9} {row['seconds']:>9} {row['nodes']:>6}  {row['raw']}",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

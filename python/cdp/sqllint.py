@@ -1,8 +1,8 @@
-"""Run sqlfluff over the dbt project with room for deep expressions: ``python -m cdp.sqllint models macros tests``.
+"""sqlfluff over the dbt project, with room for deep expressions: ``python -m cdp.sqllint models macros``.
 
 The normalisation macros expand into deeply nested function calls (street-type abbreviations alone nest 18
-``regexp_replace`` calls), which overflows Python's default recursion limit inside sqlfluff's parser. This runs
-sqlfluff's own CLI unchanged, on a thread with a larger stack and recursion limit.
+``regexp_replace`` calls), which overflows Python's default recursion limit inside sqlfluff's parser. This
+runs sqlfluff's own CLI unchanged, on a thread with a larger stack and recursion limit.
 """
 
 from __future__ import annotations

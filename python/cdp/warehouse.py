@@ -1,4 +1,4 @@
-"""Read access to what dbt built: the manifest (what exists, where) and a DuckDB connection to the embedded default."""
+"""Read access to what dbt built: the manifest (what exists, where) and a DuckDB connection (the default)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,18 @@ import duckdb
 
 
 def project_root() -> Path:
-    """The dbt project directory (``CDP_ROOT`` from scripts/env.sh, else the checkout this package sits in)."""
+    """The dbt project directory: ``CDP_ROOT`` (scripts/env.sh), else the checkout this package sits in."""
     return Path(os.environ.get("CDP_ROOT", Path(__file__).resolve().parents[2]))
+
+
+@dataclass(frozen=True)
+class DbtTest:
+    """A generic dbt test attached to a model: its name, the column it checks, its arguments and severity."""
+
+    name: str
+    column: str | None
+    kwargs: dict
+    severity: str
 
 
 @dataclass(frozen=True)
@@ -26,7 +36,7 @@ class Relation:
     relation_name: str
     path: str
     columns: dict[str, dict]
-    tests: tuple[str, ...] = ()
+    tests: tuple[DbtTest, ...] = ()
 
     @property
     def folder(self) -> str:
@@ -85,11 +95,15 @@ class Manifest:
 
     def _relation(self, node: dict) -> Relation:
         tests = tuple(
-            test["test_metadata"]["name"] + ":" + (test.get("column_name") or "")
+            DbtTest(
+                name=test["test_metadata"]["name"],
+                column=test.get("column_name") or test["test_metadata"]["kwargs"].get("column_name"),
+                kwargs={k: v for k, v in test["test_metadata"]["kwargs"].items() if k != "model"},
+                severity=str(test["config"].get("severity", "error")).lower(),
+            )
             for test in self._data["nodes"].values()
             if test["resource_type"] == "test"
             and test.get("test_metadata")
-            and node["unique_id"] in test["depends_on"]["nodes"]
             and test.get("attached_node") == node["unique_id"]
         )
         return Relation(

@@ -48,7 +48,9 @@ class DbtProject:
         command = [str(Path(sys.executable).with_name("dbt")), *args, "--target", self.target]
         result = subprocess.run(command, cwd=ROOT, env=self.env(), capture_output=True, text=True)
         if check:
-            assert result.returncode == 0, f"dbt {' '.join(args)} failed:\n{result.stdout[-8000:]}{result.stderr[-2000:]}"
+            assert result.returncode == 0, (
+                f"dbt {' '.join(args)} failed:\n{result.stdout[-8000:]}{result.stderr[-2000:]}"
+            )
         return result
 
     def run_results(self) -> list[dict]:
@@ -58,7 +60,8 @@ class DbtProject:
         return json.loads((self.target_path / "manifest.json").read_text())
 
     def build(self, *extra: str) -> list[dict]:
-        """Seed, then build everything else (sources are not edges to seeds, so seeding goes first)."""
+        """Seed, then build the rest. Sources are not edges to seeds, so the raw seeds load first; the build
+        still includes the test-fixture seeds so the tests on them run."""
         self.dbt("seed", *extra)
-        self.dbt("build", "--exclude", "resource_type:seed", *extra)
+        self.dbt("build", "--exclude", "path:seeds/demo", *extra)
         return self.run_results()

@@ -12,7 +12,9 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("contracts", help="check the data contracts (great-expectations) on DuckDB")
     parser.add_argument("--target", default="dev", choices=["dev"], help="dbt target to read (DuckDB)")
     parser.add_argument(
-        "--report", default=str(project_root() / "data" / "reports" / "contracts.json"), help="JSON report path"
+        "--report",
+        default=str(project_root() / "data" / "reports" / "contracts.json"),
+        help="JSON report path",
     )
     parser.set_defaults(handler=run)
 
@@ -31,7 +33,8 @@ def run(args: argparse.Namespace) -> int:
         for failure in result.failures:
             print(f"       - {failure}")
     seconds = sum(result.seconds for result in results)
-    print(f"{len(results)} suites, {checks} checks, {len(failed)} failed suites, {seconds:.1f} s; report: {args.report}")
+    print(f"{len(results)} suites, {checks} checks, {len(failed)} failed suites, {seconds:.1f} s")
+    print(f"report: {args.report}")
     if failed:
         print("contracts: FAILED", file=sys.stderr)
         return 1

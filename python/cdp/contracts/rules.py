@@ -1,5 +1,5 @@
-"""Which expectations a staged model gets. Rules follow the column naming conventions of the staging layer, so a
-new source is covered the moment it follows them; model-specific expectations are added in ``EXTRA``."""
+"""Which expectations a staged model gets: rules from the column naming conventions of the staging layer (so a
+new source is covered the moment it follows them) plus the promises its dbt tests declare."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from datetime import datetime
 
 import great_expectations as gx
 from great_expectations.expectations import Expectation
+
+from cdp.warehouse import DbtTest
 
 EMAIL = r"^[a-z0-9_%+-]+([.][a-z0-9_%+-]+)*@[a-z0-9-]+([.][a-z0-9-]+)*[.][a-z]{2,}$"
 EMAIL_MATCH_KEY = r"^[a-z0-9_%-]+([.][a-z0-9_%-]+)*@[a-z0-9-]+([.][a-z0-9-]+)*[.][a-z]{2,}$"
@@ -74,11 +76,31 @@ COLUMN_RULES: tuple[ColumnRule, ...] = (
 
 
 def key_expectations(key_columns: Iterable[str]) -> list[Expectation]:
-    """A staged model's record key is present and unique (the same promise its dbt tests make)."""
+    """A staged model's record key is present and unique."""
     expectations: list[Expectation] = []
     for column in key_columns:
         expectations.append(gx.expectations.ExpectColumnValuesToNotBeNull(column=column))
         expectations.append(gx.expectations.ExpectColumnValuesToBeUnique(column=column))
+    return expectations
+
+
+def declared_expectations(tests: Iterable[DbtTest]) -> list[Expectation]:
+    """The promises a model's dbt tests make (keys, not-null columns, accepted values), restated for
+    great-expectations so the contract report covers them too. Warn-only tests are not contracts."""
+    expectations: list[Expectation] = []
+    for test in tests:
+        if test.severity != "error" or not test.column:
+            continue
+        if test.name == "unique":
+            expectations.append(gx.expectations.ExpectColumnValuesToBeUnique(column=test.column))
+        elif test.name == "not_null":
+            expectations.append(gx.expectations.ExpectColumnValuesToNotBeNull(column=test.column))
+        elif test.name == "accepted_values":
+            expectations.append(
+                gx.expectations.ExpectColumnValuesToBeInSet(
+                    column=test.column, value_set=test.kwargs["values"]
+                )
+            )
     return expectations
 
 

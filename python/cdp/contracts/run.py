@@ -1,5 +1,5 @@
-"""Run the data contracts: one great-expectations suite per staged model and per quarantine model, validated on
-DataFrames read from DuckDB (great-expectations' SQL datasource does not work on DuckDB yet: see ENVIRONMENT.md)."""
+"""Run the data contracts: one great-expectations suite per staged and per quarantine model, validated on
+DataFrames read from DuckDB (great-expectations' SQL datasource does not work on DuckDB 2.0 yet)."""
 
 from __future__ import annotations
 
@@ -34,10 +34,6 @@ class SuiteResult:
         return not self.failures
 
 
-def _key_columns(model: Relation) -> list[str]:
-    return sorted({test.split(":", 1)[1] for test in model.tests if test.startswith("unique:")} - {""})
-
-
 def _source_rows(connection: duckdb.DuckDBPyConnection, manifest: Manifest, staged: Relation) -> int:
     """Rows in the raw source table a staged model reads (named by the reconcile test's convention)."""
     source_name, table = staged.name.removeprefix("stg_").split("__", 1)
@@ -56,7 +52,7 @@ def _describe_failure(result) -> str:
 
 
 class Validator:
-    """An ephemeral great-expectations context that validates pandas DataFrames against lists of expectations."""
+    """An ephemeral great-expectations context validating pandas DataFrames against lists of expectations."""
 
     def __init__(self) -> None:
         logging.getLogger("great_expectations").setLevel(logging.ERROR)
@@ -99,7 +95,7 @@ def run_contracts(
             else:
                 expectations = [
                     *rules.table_expectations(list(frame.columns), rows_in),
-                    *rules.key_expectations(_key_columns(model)),
+                    *rules.declared_expectations(model.tests),
                     *rules.column_expectations(frame.columns),
                 ]
             results.append(validator.validate(model.name, frame, expectations))

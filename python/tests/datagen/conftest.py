@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
+
 from cdp.datagen.config import GenConfig
 from cdp.datagen.generate import generate
 from cdp.datagen.schema import SCHEMAS

@@ -9,6 +9,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+
 from cdp.cli import main
 from cdp.datagen.config import GenConfig
 from cdp.datagen.generate import generate

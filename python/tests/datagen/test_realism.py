@@ -7,6 +7,7 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
+
 from cdp.datagen import text as T
 from cdp.datagen.schema import AMOUNT_COLUMN, SCHEMAS, TIMESTAMP_COLUMN
 

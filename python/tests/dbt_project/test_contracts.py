@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pandas as pd
+
 from cdp.contracts import rules
 from cdp.contracts.run import Validator, run_contracts
 from cdp.warehouse import Manifest
-
 from tests.dbt_harness import DbtProject
 
 

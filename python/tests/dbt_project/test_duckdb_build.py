@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import duckdb
 import pytest
+
 from cdp.summary import staging_counts
 from cdp.warehouse import Manifest
-
 from tests.dbt_harness import DbtProject
 
 PII_CLASSES = {"direct", "linkable", "none"}
@@ -28,9 +28,12 @@ def connection(duckdb_project: DbtProject):
 def test_every_node_builds_and_every_dbt_test_passes(duckdb_project: DbtProject) -> None:
     results = duckdb_project.run_results()
     # Warnings are allowed only where declared: links to parent rows that were quarantined or never delivered.
-    failed = [(r["unique_id"], r["status"], (r.get("message") or "")[:200]) for r in results
-              if r["status"] not in ("success", "pass")
-              and not (r["status"] == "warn" and ".relationships_" in r["unique_id"])]
+    failed = [
+        (r["unique_id"], r["status"], (r.get("message") or "")[:200])
+        for r in results
+        if r["status"] not in ("success", "pass")
+        and not (r["status"] == "warn" and ".relationships_" in r["unique_id"])
+    ]
     assert not failed, failed
     tests = [r for r in results if r["unique_id"].startswith("test.")]
     assert len(tests) >= 100, f"only {len(tests)} dbt tests ran"
@@ -45,8 +48,11 @@ def test_every_source_table_is_staged_and_quarantined(manifest: Manifest) -> Non
     models = {model.name for model in manifest.models()}
     for source in manifest.sources():
         source_name, table = source.name.split(".")
-        for name in (f"base_{source_name}__{table}", f"stg_{source_name}__{table}",
-                     f"stg_{source_name}__{table}_quarantine"):
+        for name in (
+            f"base_{source_name}__{table}",
+            f"stg_{source_name}__{table}",
+            f"stg_{source_name}__{table}_quarantine",
+        ):
             assert name in models, f"{source.name} has no {name}"
 
 
@@ -84,7 +90,9 @@ def test_every_model_and_column_is_documented_and_classified(manifest: Manifest,
         for column in actual:
             if column == "dq_reason":
                 continue  # described in the model description of base and quarantine models
-            meta = node_columns.get(column, {}).get("config", {}).get("meta") or node_columns.get(column, {}).get("meta", {})
+            meta = node_columns.get(column, {}).get("config", {}).get("meta") or node_columns.get(
+                column, {}
+            ).get("meta", {})
             if column not in node_columns:
                 problems.append(f"{model.name}.{column}: not documented")
             elif meta.get("pii") not in PII_CLASSES:
@@ -108,11 +116,18 @@ def test_every_model_and_column_is_documented_and_classified(manifest: Manifest,
 
 def test_every_model_and_macro_has_a_description(duckdb_project: DbtProject) -> None:
     data = duckdb_project.manifest()
-    undocumented = [n["name"] for n in data["nodes"].values()
-                    if n["resource_type"] in ("model", "seed") and n["package_name"] == "cdp" and not n["description"]]
-    undocumented += [m["name"] for m in data["macros"].values()
-                     if m["package_name"] == "cdp" and not m["description"]
-                     and not m["name"].startswith(("default__", "duckdb__", "spark__"))]
+    undocumented = [
+        n["name"]
+        for n in data["nodes"].values()
+        if n["resource_type"] in ("model", "seed") and n["package_name"] == "cdp" and not n["description"]
+    ]
+    undocumented += [
+        m["name"]
+        for m in data["macros"].values()
+        if m["package_name"] == "cdp"
+        and not m["description"]
+        and not m["name"].startswith(("default__", "duckdb__", "spark__"))
+    ]
     assert not undocumented, undocumented
 
 

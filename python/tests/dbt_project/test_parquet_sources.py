@@ -9,9 +9,9 @@ from pathlib import Path
 import duckdb
 import pyarrow.parquet as pq
 import pytest
+
 from cdp.summary import staging_counts
 from cdp.warehouse import Manifest
-
 from tests.dbt_harness import DbtProject
 
 PEOPLE = 400
@@ -22,9 +22,22 @@ def parquet_project(tmp_path_factory: pytest.TempPathFactory) -> tuple[DbtProjec
     workdir = tmp_path_factory.mktemp("parquet")
     raw = workdir / "raw"
     subprocess.run(
-        [sys.executable, "-m", "cdp.cli", "datagen", "--people", str(PEOPLE), "--seed", "7",
-         "--format", "parquet", "--out", str(raw)],
-        check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "cdp.cli",
+            "datagen",
+            "--people",
+            str(PEOPLE),
+            "--seed",
+            "7",
+            "--format",
+            "parquet",
+            "--out",
+            str(raw),
+        ],
+        check=True,
+        capture_output=True,
     )
     project = DbtProject("dev", workdir, {})
     vars_ = f"{{cdp__raw_parquet_path: '{raw}'}}"
@@ -35,8 +48,12 @@ def parquet_project(tmp_path_factory: pytest.TempPathFactory) -> tuple[DbtProjec
 def test_build_on_parquet_passes_and_reads_the_files(parquet_project: tuple[DbtProject, Path]) -> None:
     project, raw = parquet_project
     results = project.run_results()
-    failed = [(r["unique_id"], r["status"]) for r in results if r["status"] not in ("success", "pass")
-              and not (r["status"] == "warn" and ".relationships_" in r["unique_id"])]
+    failed = [
+        (r["unique_id"], r["status"])
+        for r in results
+        if r["status"] not in ("success", "pass")
+        and not (r["status"] == "warn" and ".relationships_" in r["unique_id"])
+    ]
     assert not failed, failed
     manifest = Manifest(project.manifest())
     with duckdb.connect(str(project.duckdb_path), read_only=True) as connection:

@@ -35,8 +35,10 @@ def spark_session(spark_project: DbtProject):
         .config("spark.ui.enabled", "false")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.warehouse.dir", f"{spark_dir}/warehouse")
-        .config("spark.hadoop.javax.jdo.option.ConnectionURL",
-                f"jdbc:derby:;databaseName={spark_dir}/metastore_db;create=true")
+        .config(
+            "spark.hadoop.javax.jdo.option.ConnectionURL",
+            f"jdbc:derby:;databaseName={spark_dir}/metastore_db;create=true",
+        )
         .config("spark.driver.extraJavaOptions", f"-Dderby.stream.error.file={spark_dir}/derby.log")
         .enableHiveSupport()
         .getOrCreate()
@@ -47,9 +49,12 @@ def spark_session(spark_project: DbtProject):
 
 def test_spark_build_passes(spark_project: DbtProject) -> None:
     results = spark_project.run_results()
-    failed = [(r["unique_id"], r["status"], (r.get("message") or "")[:300]) for r in results
-              if r["status"] not in ("success", "pass")
-              and not (r["status"] == "warn" and ".relationships_" in r["unique_id"])]
+    failed = [
+        (r["unique_id"], r["status"], (r.get("message") or "")[:300])
+        for r in results
+        if r["status"] not in ("success", "pass")
+        and not (r["status"] == "warn" and ".relationships_" in r["unique_id"])
+    ]
     assert not failed, failed
     assert any(r["unique_id"] == "test.cdp.assert_normalisation_cases_hold" for r in results)
 
@@ -75,8 +80,11 @@ def test_spark_and_duckdb_stage_identical_rows(
     spark_project: DbtProject, spark_session, duckdb_project: DbtProject
 ) -> None:
     manifest = spark_project.manifest()
-    models = [n for n in manifest["nodes"].values()
-              if n["resource_type"] == "model" and n["name"].startswith("stg_")]
+    models = [
+        n
+        for n in manifest["nodes"].values()
+        if n["resource_type"] == "model" and n["name"].startswith("stg_")
+    ]
     assert len(models) == 34
     mismatches = []
     with duckdb.connect(str(duckdb_project.duckdb_path), read_only=True) as connection:
@@ -89,6 +97,8 @@ def test_spark_and_duckdb_stage_identical_rows(
             if duck_rows != spark_rows:
                 only_duck = sorted(set(duck_rows) - set(spark_rows))[:2]
                 only_spark = sorted(set(spark_rows) - set(duck_rows))[:2]
-                mismatches.append(f"{node['name']}: {len(duck_rows)} vs {len(spark_rows)} rows; "
-                                  f"duckdb-only {only_duck}; spark-only {only_spark}")
+                mismatches.append(
+                    f"{node['name']}: {len(duck_rows)} vs {len(spark_rows)} rows; "
+                    f"duckdb-only {only_duck}; spark-only {only_spark}"
+                )
     assert not mismatches, "\n".join(mismatches)
