@@ -1,7 +1,7 @@
 """Benchmark ``dbt build`` of the whole project.
 
 Usage: ``python benchmarks/bench_dbt_build.py [--engine duckdb|spark] [SIZES...]``
-A size of ``demo`` builds the committed demo seeds (seed + build); a number N generates N people as Parquet
+A size of ``demo`` builds the committed demo seeds; a number N generates N people as Parquet
 (seed 42, outside the timing) and builds on it through ``cdp__raw_parquet_path``. Each size runs in a fresh
 warehouse. Prints people, raw rows, seconds and nodes per size. Default: duckdb at demo, 10000, 100000.
 """
@@ -42,8 +42,7 @@ def run_one(engine: str, size: str, workdir: Path) -> dict[str, object]:
     raw_rows: int | str = "demo seeds"
     if size == "demo":
         started = time.perf_counter()
-        _dbt(["seed", "--target", target], env)
-        _dbt(["build", "--target", target, "--exclude", "path:seeds/demo"], env)
+        _dbt(["build", "--target", target], env)
     else:
         raw = workdir / "raw"
         generated = subprocess.run(

@@ -8,16 +8,12 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$CDP_ROOT"
 bash scripts/setup.sh
 
-build_args=(--exclude "path:seeds/demo")
+build_args=()
 if [[ -n "${PEOPLE:-}" ]]; then
     raw_dir="$CDP_ROOT/data/raw/people_${PEOPLE}"
     echo "== generating $PEOPLE people into $raw_dir"
     cdp datagen --people "$PEOPLE" --seed "${SEED:-42}" --format parquet --out "$raw_dir"
-    build_args+=(--vars "{cdp__raw_parquet_path: '$raw_dir'}")
-else
-    # Sources are not edges to seeds in dbt's graph, so the raw demo seeds load before the build.
-    echo "== dbt seed (demo raw data)"
-    dbt seed --target dev
+    build_args+=(--vars "{cdp__raw_parquet_path: '$raw_dir'}" --exclude "path:seeds/demo")
 fi
 
 echo "== dbt build (target dev: DuckDB at $CDP_DUCKDB_PATH)"

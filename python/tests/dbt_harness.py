@@ -60,8 +60,6 @@ class DbtProject:
         return json.loads((self.target_path / "manifest.json").read_text())
 
     def build(self, *extra: str) -> list[dict]:
-        """Seed, then build the rest. Sources are not edges to seeds, so the raw seeds load first; the build
-        still includes the test-fixture seeds so the tests on them run."""
-        self.dbt("seed", *extra)
-        self.dbt("build", "--exclude", "path:seeds/demo", *extra)
+        """``dbt build`` of everything: demo seeds, staging, tests."""
+        self.dbt("build", *extra)
         return self.run_results()

@@ -8,7 +8,6 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import duckdb
-import pandas as pd
 import pytest
 
 from tests.dbt_harness import DbtProject
@@ -59,12 +58,13 @@ def test_spark_build_passes(spark_project: DbtProject) -> None:
     assert any(r["unique_id"] == "test.cdp.assert_normalisation_cases_hold" for r in results)
 
 
-def _canonical(value: object) -> object:
-    """One representation per value across engines (Spark and DuckDB return different Python types)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
-        return None
-    if isinstance(value, pd.Timestamp):
-        value = value.to_pydatetime()
+NULL = "<null>"
+
+
+def _canonical(value: object) -> str:
+    """One string per value across engines (Spark and DuckDB return different Python types)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return NULL
     if isinstance(value, datetime):
         return value.replace(tzinfo=None).isoformat(sep=" ")
     if isinstance(value, date):
@@ -89,11 +89,12 @@ def test_spark_and_duckdb_stage_identical_rows(
     mismatches = []
     with duckdb.connect(str(duckdb_project.duckdb_path), read_only=True) as connection:
         for node in models:
-            duck = connection.execute(f'select * from "{node["schema"]}"."{node["name"]}"').df()
-            spark = spark_session.sql(f"select * from {node['schema']}.{node['name']}").toPandas()
-            assert list(duck.columns) == list(spark.columns), node["name"]
-            duck_rows = sorted(tuple(_canonical(v) for v in row) for row in duck.itertuples(index=False))
-            spark_rows = sorted(tuple(_canonical(v) for v in row) for row in spark.itertuples(index=False))
+            duck = connection.execute(f'select * from "{node["schema"]}"."{node["name"]}"')
+            duck_columns = [column[0] for column in duck.description]
+            duck_rows = sorted(tuple(_canonical(v) for v in row) for row in duck.fetchall())
+            spark = spark_session.sql(f"select * from {node['schema']}.{node['name']}")
+            assert duck_columns == spark.columns, node["name"]
+            spark_rows = sorted(tuple(_canonical(v) for v in row) for row in spark.collect())
             if duck_rows != spark_rows:
                 only_duck = sorted(set(duck_rows) - set(spark_rows))[:2]
                 only_spark = sorted(set(spark_rows) - set(duck_rows))[:2]

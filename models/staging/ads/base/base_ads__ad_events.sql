@@ -1,3 +1,4 @@
+{{ cdp_demo_seed_dependency('ads_ad_events') }}
 with
 
 source as (

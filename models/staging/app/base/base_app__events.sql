@@ -1,3 +1,4 @@
+{{ cdp_demo_seed_dependency('app_events') }}
 with
 
 source as (

@@ -1,3 +1,4 @@
+{{ cdp_demo_seed_dependency('billing_subscription_events') }}
 with
 
 source as (

@@ -1,3 +1,4 @@
+{{ cdp_demo_seed_dependency('crm_contacts') }}
 with
 
 source as (

@@ -1,3 +1,4 @@
+{{ cdp_demo_seed_dependency('esp_email_events') }}
 with
 
 source as (

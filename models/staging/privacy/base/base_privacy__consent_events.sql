@@ -1,3 +1,4 @@
+{{ cdp_demo_seed_dependency('privacy_consent_events') }}
 with
 
 source as (

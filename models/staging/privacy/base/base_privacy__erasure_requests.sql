@@ -1,3 +1,4 @@
+{{ cdp_demo_seed_dependency('privacy_erasure_requests') }}
 with
 
 source as (

@@ -1,3 +1,4 @@
+{{ cdp_demo_seed_dependency('shop_reviews') }}
 with
 
 source as (

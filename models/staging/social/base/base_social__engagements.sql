@@ -1,3 +1,4 @@
+{{ cdp_demo_seed_dependency('social_engagements') }}
 with
 
 source as (

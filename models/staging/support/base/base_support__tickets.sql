@@ -1,3 +1,4 @@
+{{ cdp_demo_seed_dependency('support_tickets') }}
 with
 
 source as (

@@ -1,3 +1,4 @@
+{{ cdp_demo_seed_dependency('surveys_responses') }}
 with
 
 source as (
