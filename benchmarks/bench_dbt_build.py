@@ -66,7 +66,11 @@ def run_one(engine: str, size: str, workdir: Path) -> dict[str, object]:
             text=True,
             check=True,
         )
-        raw_rows = generated.stdout.strip().splitlines()[-1]
+        raw_rows = next(
+            line.split()[-1] + " raw rows"
+            for line in generated.stdout.splitlines()
+            if line.startswith("total")
+        )
         started = time.perf_counter()
         _dbt(
             [

@@ -1,4 +1,5 @@
 {{ cdp_demo_seed_dependency('ads_ad_events') }}
+{{ config(materialized='table') }}
 with
 
 source as (

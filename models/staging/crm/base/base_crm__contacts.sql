@@ -1,4 +1,5 @@
 {{ cdp_demo_seed_dependency('crm_contacts') }}
+{{ config(materialized='table') }}
 with
 
 source as (

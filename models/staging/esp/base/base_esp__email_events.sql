@@ -1,4 +1,5 @@
 {{ cdp_demo_seed_dependency('esp_email_events') }}
+{{ config(materialized='table') }}
 with
 
 source as (

@@ -1,4 +1,5 @@
 {{ cdp_demo_seed_dependency('shop_order_lines') }}
+{{ config(materialized='table') }}
 with
 
 source as (

@@ -1,4 +1,5 @@
 {{ cdp_demo_seed_dependency('shop_products') }}
+{{ config(materialized='table') }}
 with
 
 source as (

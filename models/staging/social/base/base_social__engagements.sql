@@ -1,4 +1,5 @@
 {{ cdp_demo_seed_dependency('social_engagements') }}
+{{ config(materialized='table') }}
 with
 
 source as (

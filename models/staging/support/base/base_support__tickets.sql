@@ -1,4 +1,5 @@
 {{ cdp_demo_seed_dependency('support_tickets') }}
+{{ config(materialized='table') }}
 with
 
 source as (

@@ -1,4 +1,5 @@
 {{ cdp_demo_seed_dependency('surveys_responses') }}
+{{ config(materialized='table') }}
 with
 
 source as (
