@@ -1,0 +1,75 @@
+
+{#- Candidate record pairs for Fellegi-Sunter scoring: the union of the blocks of every rule in
+    var('cdp__blocking_rules') (records agreeing on all expressions of a rule, none of them NULL),
+    deduplicated, record_key_l < record_key_r, labelled with the first rule that produced the pair.
+    Blocks larger than var('cdp__max_block_size') are skipped so the pair count stays roughly linear
+    (see int_fs_blocking_stats). -#}
+
+{%- set rules = cdp_fs_setting('cdp__blocking_rules') %}
+
+with
+
+person_records as (
+    select * from {{ ref('int_person_records') }}
+),
+
+{% for rule in rules %}
+    block_keys_{{ loop.index }} as (
+        select
+            record_key,
+            {{ cdp_fs_block_key(rule) }} as block_key
+        from person_records
+        where
+            {{ cdp_fs_block_filter(rule) }}
+    ),
+
+    block_sizes_{{ loop.index }} as (
+        select
+            block_key,
+            count(*) as block_size
+        from block_keys_{{ loop.index }}
+        group by block_key
+    ),
+
+    pairs_{{ loop.index }} as (
+        select
+            block_l.record_key as record_key_l,
+            block_r.record_key as record_key_r,
+            {{ loop.index }} as blocking_rule_index,
+            '{{ rule | join(", ") | replace("'", "") }}' as blocking_rule
+        from block_keys_{{ loop.index }} as block_l
+        inner join block_keys_{{ loop.index }} as block_r
+            on block_l.block_key = block_r.block_key and block_l.record_key < block_r.record_key
+        inner join block_sizes_{{ loop.index }} as sizes
+            on block_l.block_key = sizes.block_key
+        where sizes.block_size <= {{ cdp_fs_setting('cdp__max_block_size') }}
+    ),
+
+{% endfor %}
+pairs_unioned as (
+    {% for rule in rules %}
+        select * from pairs_{{ loop.index }}
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+),
+
+pairs_ranked as (
+    select
+        *,
+        row_number() over (
+            partition by record_key_l, record_key_r order by blocking_rule_index
+        ) as rule_rank
+    from pairs_unioned
+),
+
+final as (
+    select
+        record_key_l,
+        record_key_r,
+        blocking_rule_index,
+        blocking_rule
+    from pairs_ranked
+    where rule_rank = 1
+)
+
+select * from final

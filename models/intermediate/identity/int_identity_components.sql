@@ -1,0 +1,119 @@
+{#- One row per graph node (identifier, or `record:<record_key>` for a person record with no usable identifier)
+    with its connected component over the used edges of int_identity_edges, and the component's customer_id.
+    Survivorship: the customer_id is derived from the component's earliest-observed node (first observed_at, then
+    identifier type priority, then value), so the customer first seen survives a merge and ids do not depend on
+    build order or on the alphabet. -#}
+{%- set work_prefix = this.identifier -%}
+{#- The hook is a string so that it renders when the model runs, with its final schema. -#}
+{{ config(post_hook=["{{ cdp_connected_components_cleanup(this.identifier) }}"]) }}
+with
+
+observations_assessed as (
+
+    select * from {{ ref('int_identity_observations_assessed') }}
+
+),
+
+record_anchors as (
+
+    select * from {{ ref('int_identity_record_anchors') }}
+
+),
+
+{%- set edges_sql -%}
+    select node_key_l, node_key_r from {{ ref('int_identity_edges') }} where is_used
+{%- endset -%}
+{%- set nodes_sql -%}
+    select anchor_node_key as node_key from {{ ref('int_identity_record_anchors') }}
+{%- endset %}
+
+node_components as (
+
+    {{ cdp_connected_components(edges_sql, nodes_sql, work_prefix) }}
+
+),
+
+identifier_nodes as (
+
+    select
+        node_key,
+        min(identifier_type) as identifier_type,
+        min(identifier_value) as identifier_value,
+        min(type_priority) as type_priority,
+        min(observed_at) as first_observed_at
+    from observations_assessed
+    where is_usable
+    group by node_key
+
+),
+
+record_nodes as (
+
+    select
+        anchor_node_key as node_key,
+        anchor_identifier_type as identifier_type,
+        anchor_identifier_value as identifier_value,
+        anchor_type_priority as type_priority,
+        observed_at as first_observed_at
+    from record_anchors
+    where is_record_node
+
+),
+
+nodes as (
+
+    select * from identifier_nodes
+    union all
+    select * from record_nodes
+
+),
+
+nodes_ranked as (
+
+    select
+        node_components.node_key,
+        node_components.component_key,
+        nodes.identifier_type,
+        nodes.identifier_value,
+        nodes.type_priority,
+        nodes.first_observed_at,
+        row_number() over (
+            partition by node_components.component_key
+            order by nodes.first_observed_at, nodes.type_priority, nodes.identifier_value, node_components.node_key
+        ) as survivorship_rank
+    from node_components
+    inner join nodes
+        on node_components.node_key = nodes.node_key
+
+),
+
+survivors as (
+
+    select
+        component_key,
+        node_key as survivor_node_key,
+        'cus_' || substr(md5(node_key), 1, 16) as customer_id
+    from nodes_ranked
+    where survivorship_rank = 1
+
+),
+
+final as (
+
+    select
+        nodes_ranked.node_key,
+        survivors.customer_id,
+        nodes_ranked.identifier_type,
+        nodes_ranked.identifier_value,
+        nodes_ranked.component_key,
+        survivors.survivor_node_key,
+        nodes_ranked.type_priority,
+        nodes_ranked.survivorship_rank = 1 as is_survivor,
+        nodes_ranked.first_observed_at
+    from nodes_ranked
+    inner join survivors
+        on nodes_ranked.component_key = survivors.component_key
+
+)
+
+select * from final

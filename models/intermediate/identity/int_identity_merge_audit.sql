@@ -1,0 +1,116 @@
+{#- For every record that resolved to a customer: the node that stands for it (its anchor) and the edge that
+    attached that node to the customer: the earliest-observed used edge incident on the node (identifier type and
+    value of the other end, or the probabilistic match weight) and when it was first observed. The survivor node
+    of a customer is attached by nothing (attach_reason = 'survivor'); a lone node by nothing either ('singleton').
+    Follow linked_node_key from row to row to walk towards other nodes of the customer; the macro
+    cdp_identity_explain(record_key_a, record_key_b) lists every edge of the customer shared by two records. -#}
+with
+
+customer_ids as (
+
+    select * from {{ ref('int_customer_ids') }}
+
+),
+
+identity_edges as (
+
+    select * from {{ ref('int_identity_edges') }}
+
+),
+
+used_edges_directed as (
+
+    select
+        edge_id,
+        edge_type,
+        node_key_l as node_key,
+        node_key_r as linked_node_key,
+        identifier_type_r as linked_identifier_type,
+        identifier_value_r as linked_identifier_value,
+        match_weight,
+        example_record_key,
+        first_observed_at
+    from identity_edges
+    where is_used
+    union all
+    select
+        edge_id,
+        edge_type,
+        node_key_r as node_key,
+        node_key_l as linked_node_key,
+        identifier_type_l as linked_identifier_type,
+        identifier_value_l as linked_identifier_value,
+        match_weight,
+        example_record_key,
+        first_observed_at
+    from identity_edges
+    where is_used
+
+),
+
+first_edge_per_node as (
+
+    select *
+    from (
+        select
+            used_edges_directed.*,
+            row_number() over (
+                partition by used_edges_directed.node_key
+                order by
+                    used_edges_directed.first_observed_at,
+                    used_edges_directed.edge_type,
+                    used_edges_directed.linked_node_key
+            ) as edge_rank
+        from used_edges_directed
+    ) as ranked_edges
+    where edge_rank = 1
+
+),
+
+final as (
+
+    select
+        customer_ids.record_key,
+        customer_ids.customer_id,
+        customer_ids.source_table,
+        customer_ids.anchor_node_key,
+        customer_ids.survivor_node_key,
+        case
+            when customer_ids.anchor_node_key = customer_ids.survivor_node_key
+                and first_edge_per_node.edge_id is null then 'singleton'
+            when customer_ids.anchor_node_key = customer_ids.survivor_node_key then 'survivor'
+            else first_edge_per_node.edge_type
+        end as attach_reason,
+        case
+            when customer_ids.anchor_node_key != customer_ids.survivor_node_key then first_edge_per_node.edge_id
+        end as attached_by_edge_id,
+        case
+            when customer_ids.anchor_node_key != customer_ids.survivor_node_key
+                then first_edge_per_node.linked_node_key
+        end as linked_node_key,
+        case
+            when customer_ids.anchor_node_key != customer_ids.survivor_node_key
+                then first_edge_per_node.linked_identifier_type
+        end as linked_identifier_type,
+        case
+            when customer_ids.anchor_node_key != customer_ids.survivor_node_key
+                then first_edge_per_node.linked_identifier_value
+        end as linked_identifier_value,
+        case
+            when customer_ids.anchor_node_key != customer_ids.survivor_node_key then first_edge_per_node.match_weight
+        end as match_weight,
+        case
+            when customer_ids.anchor_node_key != customer_ids.survivor_node_key
+                then first_edge_per_node.example_record_key
+        end as evidence_record_key,
+        case
+            when customer_ids.anchor_node_key != customer_ids.survivor_node_key
+                then first_edge_per_node.first_observed_at
+        end as linked_at
+    from customer_ids
+    left join first_edge_per_node
+        on customer_ids.anchor_node_key = first_edge_per_node.node_key
+
+)
+
+select * from final

@@ -1,0 +1,271 @@
+{#- Every observation judged usable for merging or not, with the reason, in this order: unknown_type (no rule in
+    var('cdp__identity_rules')), blocklisted (seed identity_blocklist), source_not_allowed (the type's `sources`
+    allow-list), never_link (an identifier two never-link records share is not used for those two records),
+    over_limit (the value was observed on the same records as more than `limit` distinct values of some stronger
+    type: a shared value). The record's strongest usable identifier is its anchor. -#}
+{#- The regex entries are read from the seed when the model runs and inlined as constant patterns: a pattern
+    held in a column is recompiled for every row on DuckDB, far too slow on millions of values.
+    load_relation: a linter or `compile` against an empty warehouse has no seed to read (then no regex rows). -#}
+{%- set regex_predicates = [] -%}
+{%- if execute and load_relation(ref('identity_blocklist')) is not none -%}
+    {%- set regex_query -%}
+        select identifier_type, value from {{ ref('identity_blocklist') }} where match_type = 'regex' order by 1, 2
+    {%- endset -%}
+    {%- for row in run_query(regex_query).rows -%}
+        {%- set type_condition = '' if row[0] == '*' else "identifier_type = '" ~ row[0] ~ "' and " -%}
+        {%- do regex_predicates.append(
+            '(' ~ type_condition ~ cdp_regexp_matches('identifier_value', row[1] | replace("'", "''")) ~ ')') -%}
+    {%- endfor -%}
+{%- endif -%}
+with
+
+observations as (
+
+    select * from {{ ref('int_identity_observations') }}
+
+),
+
+blocklist as (
+
+    select * from {{ ref('identity_blocklist') }}
+
+),
+
+never_link as (
+
+    select * from {{ ref('identity_never_link') }}
+
+),
+
+identifier_rules as (
+    {{ cdp_identity_rules_sql() }}
+),
+
+identifier_rule_sources as (
+    {{ cdp_identity_rule_sources_sql() }}
+),
+
+types_with_source_allow_list as (
+
+    select distinct identifier_type
+    from identifier_rule_sources
+
+),
+
+distinct_values as (
+
+    select distinct
+        identifier_type,
+        identifier_value
+    from observations
+
+),
+
+blocked_exact as (
+
+    select
+        distinct_values.identifier_type,
+        distinct_values.identifier_value
+    from distinct_values
+    inner join blocklist
+        on distinct_values.identifier_value = blocklist.value
+    where
+        blocklist.match_type = 'exact'
+        and blocklist.identifier_type in (distinct_values.identifier_type, '*')
+
+),
+
+blocked_regex as (
+
+    select
+        identifier_type,
+        identifier_value
+    from distinct_values
+    where {{ regex_predicates | join('\n        or ') if regex_predicates else '1 = 0' }}
+
+),
+
+blocked_values as (
+
+    select
+        identifier_type,
+        identifier_value
+    from blocked_exact
+    union
+    select
+        identifier_type,
+        identifier_value
+    from blocked_regex
+
+),
+
+never_link_directed as (
+
+    select
+        record_key_l as record_key,
+        record_key_r as other_record_key
+    from never_link
+    union
+    select
+        record_key_r as record_key,
+        record_key_l as other_record_key
+    from never_link
+
+),
+
+never_link_shared_identifiers as (
+
+    select distinct
+        this_record.record_key,
+        this_record.identifier_type,
+        this_record.identifier_value
+    from never_link_directed
+    inner join observations as this_record
+        on never_link_directed.record_key = this_record.record_key
+    inner join observations as other_record
+        on
+            never_link_directed.other_record_key = other_record.record_key
+            and this_record.identifier_type = other_record.identifier_type
+            and this_record.identifier_value = other_record.identifier_value
+
+),
+
+observations_prechecked as (
+
+    select
+        observations.record_key,
+        observations.source_table,
+        observations.record_id,
+        observations.identifier_type,
+        observations.identifier_value,
+        observations.observed_at,
+        identifier_rules.type_priority,
+        identifier_rules.shared_limit,
+        case
+            when identifier_rules.identifier_type is null then 'unknown_type'
+            when blocked_values.identifier_value is not null then 'blocklisted'
+            when
+                types_with_source_allow_list.identifier_type is not null
+                and identifier_rule_sources.source_table is null
+                then 'source_not_allowed'
+            when never_link_shared_identifiers.record_key is not null then 'never_link'
+        end as precheck_reason
+    from observations
+    left join identifier_rules
+        on observations.identifier_type = identifier_rules.identifier_type
+    left join blocked_values
+        on
+            observations.identifier_type = blocked_values.identifier_type
+            and observations.identifier_value = blocked_values.identifier_value
+    left join types_with_source_allow_list
+        on observations.identifier_type = types_with_source_allow_list.identifier_type
+    left join identifier_rule_sources
+        on
+            observations.identifier_type = identifier_rule_sources.identifier_type
+            and observations.source_table = identifier_rule_sources.source_table
+    left join never_link_shared_identifiers
+        on
+            observations.record_key = never_link_shared_identifiers.record_key
+            and observations.identifier_type = never_link_shared_identifiers.identifier_type
+            and observations.identifier_value = never_link_shared_identifiers.identifier_value
+
+),
+
+clean_observations as (
+
+    select distinct
+        record_key,
+        identifier_type,
+        identifier_value,
+        type_priority,
+        shared_limit
+    from observations_prechecked
+    where precheck_reason is null
+
+),
+
+co_observed_stronger_values as (
+
+    select distinct
+        weaker.identifier_type,
+        weaker.identifier_value,
+        weaker.shared_limit,
+        stronger.identifier_type as stronger_identifier_type,
+        stronger.identifier_value as stronger_identifier_value
+    from clean_observations as weaker
+    inner join clean_observations as stronger
+        on
+            weaker.record_key = stronger.record_key
+            and weaker.type_priority > stronger.type_priority
+    where weaker.shared_limit is not null
+
+),
+
+over_limit_values as (
+
+    select distinct
+        identifier_type,
+        identifier_value
+    from (
+        select
+            identifier_type,
+            identifier_value,
+            stronger_identifier_type,
+            max(shared_limit) as shared_limit,
+            count(*) as stronger_value_count
+        from co_observed_stronger_values
+        group by
+            identifier_type,
+            identifier_value,
+            stronger_identifier_type
+    ) as stronger_value_counts
+    where stronger_value_count > shared_limit
+
+),
+
+observations_assessed as (
+
+    select
+        observations_prechecked.record_key,
+        observations_prechecked.source_table,
+        observations_prechecked.record_id,
+        observations_prechecked.identifier_type,
+        observations_prechecked.identifier_value,
+        observations_prechecked.identifier_type || ':' || observations_prechecked.identifier_value as node_key,
+        observations_prechecked.type_priority,
+        observations_prechecked.observed_at,
+        coalesce(
+            observations_prechecked.precheck_reason,
+            case when over_limit_values.identifier_value is not null then 'over_limit' end
+        ) as rejected_reason
+    from observations_prechecked
+    left join over_limit_values
+        on
+            observations_prechecked.identifier_type = over_limit_values.identifier_type
+            and observations_prechecked.identifier_value = over_limit_values.identifier_value
+
+),
+
+final as (
+
+    select
+        record_key,
+        source_table,
+        record_id,
+        identifier_type,
+        identifier_value,
+        node_key,
+        type_priority,
+        observed_at,
+        rejected_reason,
+        rejected_reason is null as is_usable,
+        rejected_reason is null
+        and row_number() over (
+            partition by record_key, rejected_reason is null
+            order by type_priority, identifier_value, observed_at
+        ) = 1 as is_anchor
+    from observations_assessed
+
+)
+
+select * from final

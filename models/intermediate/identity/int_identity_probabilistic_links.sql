@@ -1,0 +1,166 @@
+
+{#- Probabilistic (Fellegi-Sunter) links between person records. For every candidate pair:
+    match_weight = log2(lambda / (1 - lambda)) + sum over fields of log2(m / u) at the pair's level
+    (missing fields add 0; exact first name, last name and city use the value's frequency as u:
+    term-frequency adjustment), match_probability = 1 / (1 + 2^-match_weight).
+    Kept: probability >= var('cdp__match_threshold'), not in the identity_never_link seed, no guard hit,
+    and either the best link of BOTH its records (mutual best) or probability >=
+    var('cdp__match_certain_threshold'), so a chain of weak links cannot glue customers together.
+    Guards (never link): dates of birth both known and further apart than a day/month transposition or
+    a typo inside the same month (dob level 0 or 1); same last name but first names both known and
+    unrelated (fn level 0: not equal, swapped, nickname, similar or initial) - the typical household false merge. -#}
+
+{%- set fields = cdp_fs_fields() %}
+
+with
+
+pair_comparisons as (
+    select * from {{ ref('int_fs_pair_comparisons') }}
+),
+
+parameters as (
+    select * from {{ ref('int_fs_parameters') }}
+),
+
+person_records as (
+    select * from {{ ref('int_person_records') }}
+),
+
+never_link as (
+    select * from {{ ref('identity_never_link') }}
+),
+
+{% for field in fields if field.tf_column %}
+    term_frequencies_{{ field.name }} as (
+        select
+            {{ field.tf_column }} as value_folded,
+            count(*) / sum(count(*)) over () as value_frequency
+        from person_records
+        where {{ field.tf_column }} is not null
+        group by {{ field.tf_column }}
+    ),
+
+{% endfor %}
+weights_pivoted as (
+    select
+        max(log2(lambda_all_pairs / (1.0 - lambda_all_pairs))) as prior_weight,
+        {% for field in fields %}
+            {% set outer = loop %}{% for level in field.levels %}
+                max(
+                    case when field_name = '{{ field.name }}' and comparison_level = {{ level }} then match_weight end
+                ) as w_{{ field.name }}_{{ level }},
+            {% endfor %}{% if field.tf_column %}
+                max(
+                    case
+                        when field_name = '{{ field.name }}' and comparison_level = {{ field.exact_level }}
+                            then m_probability
+                    end
+                ) as m_{{ field.name }}_exact{% endif %}{% if field.tf_column and not outer.last %},{% endif %}
+        {% endfor %}
+    from parameters
+),
+
+pairs_weighted as (
+    select
+        pair_comparisons.record_key_l,
+        pair_comparisons.record_key_r,
+        pair_comparisons.blocking_rule,
+        pair_comparisons.comparison_vector,
+        pair_comparisons.fn_level,
+        pair_comparisons.ln_level,
+        pair_comparisons.dob_level,
+        weights_pivoted.prior_weight
+        {% for field in fields %}
+            + case
+                {% if field.tf_column %}
+                    when pair_comparisons.{{ field.name }}_level = {{ field.exact_level }}
+                        then log2(weights_pivoted.m_{{ field.name }}_exact / tf_{{ field.name }}.value_frequency)
+                {% endif %}
+                {% for level in field.levels %}
+                    when pair_comparisons.{{ field.name }}_level = {{ level }}
+                        then weights_pivoted.w_{{ field.name }}_{{ level }}
+                {% endfor %}
+                else 0.0
+            end
+        {% endfor %} as match_weight
+    from pair_comparisons
+    cross join weights_pivoted
+    {% for field in fields if field.tf_column %}
+        left join term_frequencies_{{ field.name }} as tf_{{ field.name }}
+            on pair_comparisons.{{ field.tf_column }}_l = tf_{{ field.name }}.value_folded
+    {% endfor %}
+),
+
+pairs_scored as (
+    select
+        *,
+        1.0 / (1.0 + power(2.0, -least(greatest(match_weight, -60.0), 60.0))) as match_probability
+    from pairs_weighted
+),
+
+pairs_allowed as (
+    select pairs_scored.*
+    from pairs_scored
+    left join never_link
+        on
+            (
+                pairs_scored.record_key_l = never_link.record_key_l
+                and pairs_scored.record_key_r = never_link.record_key_r
+            )
+            or (
+                pairs_scored.record_key_l = never_link.record_key_r
+                and pairs_scored.record_key_r = never_link.record_key_l
+            )
+    where
+        pairs_scored.match_probability >= {{ cdp_fs_setting('cdp__match_threshold') }}
+        and never_link.record_key_l is null
+        and pairs_scored.dob_level not in (0, 1)
+        and not (pairs_scored.fn_level = 0 and pairs_scored.ln_level = 3)
+),
+
+link_ends as (
+    select
+        record_key_l as record_key,
+        match_weight
+    from pairs_allowed
+    union all
+    select
+        record_key_r as record_key,
+        match_weight
+    from pairs_allowed
+),
+
+best_weights as (
+    select
+        record_key,
+        max(match_weight) as best_match_weight
+    from link_ends
+    group by record_key
+),
+
+final as (
+    select
+        pairs_allowed.record_key_l,
+        pairs_allowed.record_key_r,
+        pairs_allowed.match_weight,
+        pairs_allowed.match_probability,
+        pairs_allowed.blocking_rule,
+        pairs_allowed.comparison_vector,
+        (
+            pairs_allowed.match_weight >= best_l.best_match_weight
+            and pairs_allowed.match_weight >= best_r.best_match_weight
+        ) as is_mutual_best
+    from pairs_allowed
+    inner join best_weights as best_l
+        on pairs_allowed.record_key_l = best_l.record_key
+    inner join best_weights as best_r
+        on pairs_allowed.record_key_r = best_r.record_key
+    where
+        (
+            pairs_allowed.match_weight >= best_l.best_match_weight
+            and pairs_allowed.match_weight >= best_r.best_match_weight
+        )
+        or pairs_allowed.match_probability >= {{ cdp_fs_setting('cdp__match_certain_threshold') }}
+)
+
+select * from final

@@ -1,0 +1,1 @@
+"""Identity resolution helpers: evaluation against a ground truth (``cdp identity``)."""

@@ -1,0 +1,181 @@
+"""``cdp identity``: score the identity resolution against a ground truth."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from pathlib import Path
+
+from cdp.warehouse import project_root
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    """Register ``cdp identity`` and its sub-commands."""
+    parser = commands.add_parser(
+        "identity", help="identity resolution tools: evaluate against a truth, resolve a file"
+    )
+    sub = parser.add_subparsers(dest="identity_command", required=True)
+
+    evaluate = sub.add_parser(
+        "evaluate",
+        help="pairwise precision/recall/F1 and cluster figures of int_customer_ids against a truth",
+        description=(
+            "Score the record -> customer_id clustering (the model int_customer_ids, or --model) against a "
+            "ground truth record_truth.csv|parquet (source_table, record_id, person_id)."
+        ),
+    )
+    evaluate.add_argument(
+        "--truth",
+        type=Path,
+        default=project_root() / "data" / "demo_truth",
+        help="directory holding record_truth.parquet|csv, or the file itself (default data/demo_truth)",
+    )
+    evaluate.add_argument(
+        "--database",
+        default=None,
+        help="DuckDB file of the warehouse (default $CDP_DUCKDB_PATH, else cdp.duckdb in the project)",
+    )
+    evaluate.add_argument(
+        "--model",
+        default="int_customer_ids",
+        help="relation with record_key, customer_id: a model name or schema.name (default int_customer_ids)",
+    )
+    evaluate.add_argument(
+        "--tables",
+        nargs="+",
+        metavar="RAW_TABLE",
+        help="score only records of these raw tables (e.g. crm_contacts shop_accounts); comma lists work too",
+    )
+    evaluate.add_argument(
+        "--missing",
+        choices=["singleton", "drop"],
+        default="singleton",
+        help="truth records with no customer_id: score as singletons (default) or leave out",
+    )
+    evaluate.add_argument(
+        "--by-table-pair", action="store_true", help="add a breakdown per source table pair"
+    )
+    evaluate.add_argument("--json", action="store_true", help="print JSON instead of text")
+    evaluate.add_argument("--output", type=Path, help="also write the JSON report to this file")
+    evaluate.set_defaults(handler=run_evaluate)
+    add_resolve_parser(sub)
+
+
+def run_evaluate(args: argparse.Namespace) -> int:
+    """Handler of ``cdp identity evaluate``."""
+    import duckdb
+
+    from cdp.identity.evaluate import (
+        evaluate,
+        format_report,
+        locate_relation,
+        register_predictions,
+        register_truth,
+        truth_scan_sql,
+    )
+
+    database = args.database or os.environ.get("CDP_DUCKDB_PATH") or str(project_root() / "cdp.duckdb")
+    if not Path(database).exists():
+        raise SystemExit(f"{database} not found: run `dbt build` first (or pass --database)")
+    tables = [table for item in args.tables or [] for table in item.split(",") if table]
+    connection = duckdb.connect()
+    try:
+        escaped = database.replace("'", "''")
+        connection.execute(f"attach '{escaped}' as warehouse (read_only)")
+        if "." in args.model:
+            schema, name = args.model.split(".", 1)
+            relation = f'"warehouse"."{schema}"."{name}"'
+        else:
+            try:
+                relation = locate_relation(connection, "warehouse", args.model)
+            except LookupError as error:
+                raise SystemExit(str(error)) from error
+        register_truth(connection, truth_scan_sql(args.truth))
+        register_predictions(connection, relation)
+        result = evaluate(
+            connection, tables=tables or None, missing=args.missing, by_table_pair=args.by_table_pair
+        )
+    finally:
+        connection.close()
+    report = result.to_dict()
+    report.update(model=args.model, database=database, truth=str(args.truth), tables=tables or None)
+    if args.output:
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(json.dumps(report, indent=2) + "\n")
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        scope = ", ".join(tables) if tables else "all source tables"
+        print(f"identity evaluation of {args.model} against {args.truth} ({scope})")
+        print(format_report(result))
+    return 0
+
+
+def add_resolve_parser(sub: argparse._SubParsersAction) -> None:
+    """Register ``cdp identity resolve``."""
+    resolve = sub.add_parser(
+        "resolve",
+        help="resolve a CSV/Parquet file of person records into customer ids (fresh warehouse)",
+        description=(
+            "Load a file of person records as the raw CRM contacts table of a fresh warehouse (every other "
+            "raw table empty), build staging + identity, and write record_id -> customer_id with link scores."
+        ),
+    )
+    resolve.add_argument("--input", type=Path, required=True, help="CSV (header row) or Parquet file")
+    resolve.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="COLUMN=FIELD",
+        help="map an input column to a crm_contacts field (repeatable), e.g. --map fornavn=first_name",
+    )
+    resolve.add_argument(
+        "--out", type=Path, default=Path("identity_resolve"), help="work and output directory"
+    )
+    resolve.add_argument(
+        "--probabilistic",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="union the probabilistic (name/dob/address) links into the graph (default on)",
+    )
+    resolve.set_defaults(handler=run_resolve)
+
+
+def run_resolve(args: argparse.Namespace) -> int:
+    """Handler of ``cdp identity resolve``."""
+    import shutil
+
+    from cdp.identity.resolve import build, export, load_input, write_empty_raw_tables
+
+    if not args.input.exists():
+        raise SystemExit(f"{args.input} not found")
+    overrides = {}
+    for item in args.map:
+        column, separator, target = item.partition("=")
+        if not separator:
+            raise SystemExit(f"--map {item}: expected COLUMN=FIELD")
+        overrides[column] = target
+    workdir = args.out.resolve()
+    raw = workdir / "raw"
+    if raw.exists():
+        shutil.rmtree(raw)
+    for stale in ("cdp.duckdb", "cdp.duckdb.wal"):
+        (workdir / stale).unlink(missing_ok=True)
+    raw.mkdir(parents=True)
+    write_empty_raw_tables(raw)
+    try:
+        mapping = load_input(args.input, raw, overrides)
+    except ValueError as error:
+        raise SystemExit(str(error)) from error
+    print("columns: " + ", ".join(f"{source} -> {target}" for target, source in mapping.items()))
+    result = build(workdir, raw, args.probabilistic)
+    if result.returncode != 0:
+        print(result.stdout[-4000:])
+        print(f"dbt build failed (logs in {workdir / 'logs'})")
+        if not (workdir / "cdp.duckdb").exists():
+            return 1
+    output = workdir / "customer_ids.csv"
+    rows = export(workdir / "cdp.duckdb", raw, output)
+    print(f"wrote {output} ({rows:,} records)")
+    return 0 if result.returncode == 0 else 1

@@ -1,0 +1,33 @@
+{#- No pair of identity_never_link may end in one customer. The deterministic graph stops using the identifiers
+    such a pair shares for those two records; a third record can still bridge them (then this test fails and the
+    steward adds the bridging record to the seed). -#}
+with
+
+never_link as (
+
+    select * from {{ ref('identity_never_link') }}
+
+),
+
+customer_ids as (
+
+    select * from {{ ref('int_customer_ids') }}
+
+),
+
+final as (
+
+    select
+        never_link.record_key_l,
+        never_link.record_key_r,
+        customer_l.customer_id
+    from never_link
+    inner join customer_ids as customer_l
+        on never_link.record_key_l = customer_l.record_key
+    inner join customer_ids as customer_r
+        on never_link.record_key_r = customer_r.record_key
+    where customer_l.customer_id = customer_r.customer_id
+
+)
+
+select * from final
