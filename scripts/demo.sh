@@ -9,11 +9,13 @@ cd "$CDP_ROOT"
 bash scripts/setup.sh
 
 build_args=()
+truth_dir="$CDP_ROOT/data/demo_truth"
 if [[ -n "${PEOPLE:-}" ]]; then
     raw_dir="$CDP_ROOT/data/raw/people_${PEOPLE}"
     echo "== generating $PEOPLE people into $raw_dir"
     cdp datagen --people "$PEOPLE" --seed "${SEED:-42}" --format parquet --out "$raw_dir"
     build_args+=(--vars "{cdp__raw_parquet_path: '$raw_dir'}" --exclude "path:seeds/demo")
+    truth_dir="$raw_dir/_truth"
 fi
 
 echo "== dbt build (target dev: DuckDB at $CDP_DUCKDB_PATH)"
@@ -26,3 +28,6 @@ cdp contracts --target dev
 
 echo "== summary"
 cdp summary --target dev
+
+echo "== identity resolution scored against the generator's hidden truth"
+cdp identity evaluate --truth "$truth_dir"

@@ -99,11 +99,12 @@ select * from final
 {#- Runs `iterations` EM steps with run_query (each step a small query over the pattern table; the current
     parameters travel as literal rows), starting from m = 0.9 at each field's top level (0.1 spread over the
     others), u = the random-pair u, lambda = 0.3. Returns {'parameters': {(field, level): (m, u)},
-    'lambda_candidates': x}. Outside execution (parsing) returns the starting values. -#}
+    'lambda_candidates': x}. Only runs when dbt executes models (run, build, test, retry); parsing, compiling,
+    docs and linters get neutral values (0.5), as the tables EM reads may not exist yet. -#}
 {% macro cdp_fs_run_em(patterns_relation, u_relation, iterations) -%}
     {%- set parameters = {} -%}
     {%- set state = {'lambda_candidates': 0.3} -%}
-    {%- if execute -%}
+    {%- if execute and flags.WHICH in ['run', 'build', 'test', 'retry'] -%}
         {%- set u_rows = run_query(
             'select field_name, comparison_level, u_probability from ' ~ u_relation
         ) -%}

@@ -17,14 +17,12 @@ record_anchors as (
 
 ),
 
-{% if var('cdp__use_probabilistic_links', false) -%}
 probabilistic_links as (
 
     select * from {{ ref('int_identity_probabilistic_links') }}
 
 ),
 
-{% endif -%}
 record_edges as (
 
     select
@@ -89,7 +87,6 @@ deterministic_edges as (
 
 ),
 
-{% if var('cdp__use_probabilistic_links', false) -%}
 probabilistic_edges_mapped as (
 
     select
@@ -156,14 +153,13 @@ probabilistic_edges as (
 
 ),
 
-{% endif -%}
 edges_unioned as (
 
     select * from deterministic_edges
-    {%- if var('cdp__use_probabilistic_links', false) %}
     union all
+    -- var('cdp__use_probabilistic_links') switches the Fellegi-Sunter links on or off.
     select * from probabilistic_edges
-    {%- endif %}
+    where {{ 'true' if var('cdp__use_probabilistic_links') else 'false' }}
 
 ),
 
