@@ -19,17 +19,21 @@ current_assignments as (
 
 ),
 
-{% if is_incremental() -%}
 known_assignments as (
 
+    -- What earlier runs recorded; nothing on the first run.
     select
         node_key,
         customer_id
-    from {{ this }}
+    {% if is_incremental() %}
+        from {{ this }}
+    {% else %}
+        from current_assignments
+        where false
+    {% endif %}
 
 ),
 
-{% endif -%}
 final as (
 
     select
@@ -37,13 +41,11 @@ final as (
         current_assignments.customer_id,
         {{ dbt.current_timestamp() }} as assigned_at
     from current_assignments
-    {%- if is_incremental() %}
     left join known_assignments
         on
             current_assignments.node_key = known_assignments.node_key
             and current_assignments.customer_id = known_assignments.customer_id
     where known_assignments.node_key is null
-    {%- endif %}
 
 )
 
