@@ -12,20 +12,8 @@ person_records as (
     select * from {{ ref('int_person_records') }}
 ),
 
-nicknames as (
-    select * from {{ ref('nicknames') }}
-),
-
 nickname_pairs as (
-    select distinct
-        formal_name as name_a,
-        nickname as name_b
-    from nicknames
-    union
-    select distinct
-        nickname as name_a,
-        formal_name as name_b
-    from nicknames
+    select * from {{ ref('int_fs_nickname_pairs') }}
 ),
 
 records_ranked as (
