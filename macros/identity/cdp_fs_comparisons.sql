@@ -8,7 +8,7 @@
         {'name': 'fn', 'levels': [0, 1, 2, 3, 4, 5, 6], 'exact_level': 6, 'tf_column': 'first_name_folded'},
         {'name': 'ln', 'levels': [0, 1, 2, 3], 'exact_level': 3, 'tf_column': 'last_name_folded'},
         {'name': 'dob', 'levels': [0, 1, 2, 3, 4], 'exact_level': 4, 'tf_column': none},
-        {'name': 'em', 'levels': [0, 1, 2], 'exact_level': 2, 'tf_column': none},
+        {'name': 'em', 'levels': [0, 1, 2, 3], 'exact_level': 3, 'tf_column': none},
         {'name': 'ph', 'levels': [0, 1, 2], 'exact_level': 2, 'tf_column': none},
         {'name': 'ad', 'levels': [0, 1, 2, 3, 4], 'exact_level': 1, 'tf_column': 'city_folded'},
     ]) }}
@@ -97,9 +97,12 @@
             ~ " when abs(" ~ dbt.datediff(dob_l, dob_r, 'day') ~ ") <= 366 then 1"
             ~ " else 0 end",
         'em': "case when " ~ l ~ ".email_match_key is null or " ~ r ~ ".email_match_key is null then -1"
-            ~ " when " ~ l ~ ".email_match_key = " ~ r ~ ".email_match_key then 2"
-            ~ " when " ~ cdp_fs_levenshtein(l ~ '.email_match_key', r ~ '.email_match_key') ~ " <= 1"
-            ~ " or " ~ dbt.split_part(l ~ '.email_match_key', "'@'", 1) ~ " = "
+            ~ " when " ~ l ~ ".email_match_key = " ~ r ~ ".email_match_key then 3"
+            ~ " when " ~ cdp_regexp_replace_all(dbt.split_part(l ~ '.email_match_key', "'@'", 1), '[._-]', '')
+            ~ " = " ~ cdp_regexp_replace_all(dbt.split_part(r ~ '.email_match_key', "'@'", 1), '[._-]', '')
+            ~ " then 1"
+            ~ " when " ~ cdp_fs_levenshtein(l ~ '.email_match_key', r ~ '.email_match_key') ~ " <= 1 then 2"
+            ~ " when " ~ dbt.split_part(l ~ '.email_match_key', "'@'", 1) ~ " = "
             ~ dbt.split_part(r ~ '.email_match_key', "'@'", 1) ~ " then 1"
             ~ " else 0 end",
         'ph': "case when " ~ l ~ ".phone_e164 is null or " ~ r ~ ".phone_e164 is null then -1"
@@ -120,6 +123,23 @@
     {%- for field in cdp_fs_fields() %}
     {{ expressions[field.name] }} as {{ field.name }}_level{% if not loop.last %},{% endif %}
     {%- endfor %}
+{%- endmacro %}
+
+
+{#- The number of fields other than the name that agree on a pair (`relation_alias` holds the <field>_level
+    columns): date of birth at least same year and month (a day typo, a day/month transposition or equal),
+    e-mail equal or one edit apart, phone equal or one edit apart, address at least the same postcode.
+    Not counted: the name itself, an e-mail that only shares its local part (usually derived from the name,
+    so it says little beyond the name: `john.smith@gmail.com` and `john.smith@yahoo.com` are often two
+    people) and a shared city. -#}
+{% macro cdp_fs_corroborating_fields(relation_alias=none) -%}
+    {%- set prefix = (relation_alias ~ '.') if relation_alias else '' -%}
+    (
+        case when {{ prefix }}dob_level >= 2 then 1 else 0 end
+        + case when {{ prefix }}em_level >= 2 then 1 else 0 end
+        + case when {{ prefix }}ph_level >= 1 then 1 else 0 end
+        + case when {{ prefix }}ad_level >= 2 then 1 else 0 end
+    )
 {%- endmacro %}
 
 

@@ -3,7 +3,9 @@
     match_weight = log2(lambda / (1 - lambda)) + sum over fields of log2(m / u) at the pair's level
     (missing fields add 0; exact first name, last name and city use the value's frequency as u:
     term-frequency adjustment), match_probability = 1 / (1 + 2^-match_weight).
-    Kept: probability >= var('cdp__match_threshold'), not in the identity_never_link seed, no guard hit,
+    Kept: probability >= var('cdp__match_threshold'), at least var('cdp__fs_min_corroborating_fields') fields
+    besides the name agree (cdp_fs_corroborating_fields: a shared name alone links same-name strangers),
+    not in the identity_never_link seed, no guard hit,
     and either the best link of BOTH its records (mutual best) or probability >=
     var('cdp__match_certain_threshold'), so a chain of weak links cannot glue customers together.
     Guards (never link): dates of birth both known and further apart than a day/month transposition or
@@ -69,6 +71,7 @@ pairs_weighted as (
         pair_comparisons.fn_level,
         pair_comparisons.ln_level,
         pair_comparisons.dob_level,
+        {{ cdp_fs_corroborating_fields('pair_comparisons') }} as corroborating_fields,
         weights_pivoted.prior_weight
         {% for field in fields %}
             + case
@@ -114,6 +117,7 @@ pairs_allowed as (
     where
         pairs_scored.match_probability >= {{ cdp_fs_setting('cdp__match_threshold') }}
         and never_link.record_key_l is null
+        and pairs_scored.corroborating_fields >= {{ cdp_fs_setting('cdp__fs_min_corroborating_fields') }}
         and pairs_scored.dob_level not in (0, 1)
         and not (pairs_scored.fn_level = 0 and pairs_scored.ln_level = 3)
 ),

@@ -91,12 +91,32 @@ def scramble(i: np.ndarray, lo: int, span_prime: int, mult: int, add: int) -> np
     return lo + (i * mult + add) % span_prime
 
 
+def _mailbox_key(values: pa.Array) -> pd.Series:
+    """The mailbox an address delivers to: lower case, and for Gmail without the dots of the local part.
+
+    ``jodie.carr@gmail.com`` and ``jodiecarr@gmail.com`` are one Gmail account, so two people can never hold
+    both; uniqueness of generated e-mails is checked on this key, not on the spelling.
+    """
+    s = pd.Series(values.to_pandas(), dtype=object).str.lower()
+    parts = s.str.rsplit("@", n=1, expand=True).reindex(columns=[0, 1])
+    gmail = parts[1].isin(["gmail.com", "googlemail.com"])
+    local = parts[0].where(~gmail, parts[0].str.replace(".", "", regex=False))
+    domain = parts[1].where(~gmail, "gmail.com")
+    return (local + "@" + domain).where(s.notna())
+
+
 def _dedupe(
-    rng: np.random.Generator, values: pa.Array, fix: Callable[[pa.Array, np.ndarray, int], pa.Array]
+    rng: np.random.Generator,
+    values: pa.Array,
+    fix: Callable[[pa.Array, np.ndarray, int], pa.Array],
+    key: Callable[[pa.Array], pd.Series] | None = None,
 ) -> pa.Array:
-    """Make non-null values unique by re-deriving the duplicates with ``fix(values, mask, round)``."""
+    """Make non-null values unique by re-deriving the duplicates with ``fix(values, mask, round)``.
+
+    ``key`` maps the values to what must be unique (default: the values themselves).
+    """
     for rnd in range(12):
-        s = pd.Series(values.to_pandas())
+        s = key(values) if key else pd.Series(values.to_pandas())
         dup = (s.duplicated(keep="first") & s.notna()).to_numpy()
         if not dup.any():
             return values
@@ -280,6 +300,7 @@ def build_population(cfg: GenConfig) -> Population:
         lambda v, m, r: V.cat(
             local, V.num(rng.integers(10 ** (r // 4 + 1), 10 ** (r // 4 + 3), n)), "@", domain
         ),
+        key=_mailbox_key,
     )
 
     # company and work e-mail

@@ -194,6 +194,17 @@ def test_email_gmail_dots(normal) -> None:
     assert 0.1 < altered < 0.4
 
 
+def test_personal_emails_are_distinct_mailboxes(normal) -> None:
+    """Two people never share a mailbox: Gmail ignores dots, so jo.carr@ and jocarr@gmail.com are one."""
+    emails = normal.table("persons").email.dropna().str.lower()
+    local, domain = emails.str.rsplit("@", n=1).str[0], emails.str.rsplit("@", n=1).str[1]
+    gmail = domain.isin(["gmail.com", "googlemail.com"])
+    local = local.where(~gmail, local.str.replace(".", "", regex=False))
+    mailbox = local + "@" + domain.where(~gmail, "gmail.com")
+    assert gmail.sum() > 100
+    assert not mailbox.duplicated().any(), mailbox[mailbox.duplicated(keep=False)].head().tolist()
+
+
 def test_phone_noise(normal) -> None:
     crm = normal.table("crm_contacts").phone
     assert crm.isna().mean() == pytest.approx(0.20, abs=0.05)
