@@ -5,8 +5,10 @@ For each size N: generate N people as Parquet with ``cdp datagen`` (outside the 
 ``dbt build -s +int_customer_ids --exclude path:seeds/demo`` on it in a fresh DuckDB warehouse (timed), count
 the identity edges and the compared (candidate) pairs when a model exposes them, and run the evaluation of
 ``cdp identity evaluate`` against the generated truth. Prints one line per size: people, records, edges,
-compared pairs, seconds, precision, recall, F1. Default sizes: 10000 100000 1000000. When the project has no
-``int_customer_ids`` model yet, builds staging only and says so.
+compared pairs, seconds, pairwise precision, recall and F1 over all records, the recall of the evidence
+ceiling (the best any matcher can reach on that data, see ``cdp identity evaluate --ceiling``), then the same
+four figures over the person-record tables only (those in ``int_person_records``). Default sizes: 10000
+100000 1000000. When the project has no ``int_customer_ids`` model yet, builds staging only and says so.
 """
 
 from __future__ import annotations
@@ -128,9 +130,12 @@ def _warehouse_counts(database: Path) -> dict[str, int | str | None]:
 
 
 def _evaluate(database: Path, truth: Path) -> dict[str, object]:
+    """All records and the person-record tables: the clustering's figures and the evidence ceiling's."""
     from cdp.identity.evaluate import (
         evaluate,
         locate_relation,
+        register_evidence,
+        register_evidence_ceiling,
         register_predictions,
         register_truth,
         truth_scan_sql,
@@ -140,8 +145,27 @@ def _evaluate(database: Path, truth: Path) -> dict[str, object]:
     try:
         connection.execute(f"attach '{database}' as warehouse (read_only)")
         register_truth(connection, truth_scan_sql(truth))
+        person_records = locate_relation(connection, "warehouse", "int_person_records")
+        person_tables = [
+            table
+            for (table,) in connection.execute(
+                f"select distinct source_table from {person_records}"
+            ).fetchall()
+        ]
         register_predictions(connection, locate_relation(connection, "warehouse", TARGET_MODEL))
-        return evaluate(connection).to_dict()
+        result = evaluate(connection).to_dict()
+        person = evaluate(connection, tables=person_tables).to_dict()
+        register_evidence(
+            connection,
+            locate_relation(connection, "warehouse", "int_identity_observations_assessed"),
+            person_records,
+        )
+        register_evidence_ceiling(connection)
+        result["evidence_ceiling"] = evaluate(connection).to_dict()
+        person["evidence_ceiling"] = evaluate(connection, tables=person_tables).to_dict()
+        result["person_tables"] = person
+        person["tables"] = person_tables
+        return result
     finally:
         connection.close()
 
@@ -188,6 +212,10 @@ def run_one(
     if has_identity and not any(TARGET_MODEL in node for node in failed):
         evaluation = _evaluate(workdir / "cdp.duckdb", raw / "_truth")
         row.update({key: evaluation[key] for key in ("precision", "recall", "f1")})
+        row["ceiling_recall"] = evaluation["evidence_ceiling"]["recall"]
+        person = evaluation["person_tables"]
+        row.update({f"person_{key}": person[key] for key in ("precision", "recall", "f1")})
+        row["person_ceiling_recall"] = person["evidence_ceiling"]["recall"]
         row["evaluation"] = evaluation
     return row
 
@@ -227,7 +255,8 @@ def main() -> None:
         print(f"note: no {TARGET_MODEL} model in {ROOT / 'models'}: building staging only", file=sys.stderr)
     header = (
         f"{'people':>10} {'records':>12} {'edges':>12} {'compared':>14} {'seconds':>8} "
-        f"{'precision':>9} {'recall':>7} {'f1':>7}"
+        f"{'precision':>9} {'recall':>7} {'f1':>7} {'ceiling':>7} | "
+        f"{'person P':>8} {'R':>6} {'F1':>6} {'ceiling':>7}"
     )
     print(header + ("  (hard)" if args.hard else ""), flush=True)
     rows = []
@@ -243,7 +272,10 @@ def main() -> None:
         line = (
             f"{_cell(row['people'], 10)} {_cell(row['records'], 12)} {_cell(row['edges'], 12)} "
             f"{_cell(row['compared_pairs'], 14)} {_cell(row['seconds'], 8, 1)} "
-            f"{_cell(row.get('precision'), 9)} {_cell(row.get('recall'), 7)} {_cell(row.get('f1'), 7)}"
+            f"{_cell(row.get('precision'), 9)} {_cell(row.get('recall'), 7)} {_cell(row.get('f1'), 7)} "
+            f"{_cell(row.get('ceiling_recall'), 7)} | {_cell(row.get('person_precision'), 8)} "
+            f"{_cell(row.get('person_recall'), 6)} {_cell(row.get('person_f1'), 6)} "
+            f"{_cell(row.get('person_ceiling_recall'), 7)}"
         )
         notes = []
         if row["failed"]:

@@ -30,4 +30,4 @@ echo "== summary"
 cdp summary --target dev
 
 echo "== identity resolution scored against the generator's hidden truth"
-cdp identity evaluate --truth "$truth_dir"
+cdp identity evaluate --truth "$truth_dir" --ceiling

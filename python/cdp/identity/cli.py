@@ -56,6 +56,14 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     evaluate.add_argument(
         "--by-table-pair", action="store_true", help="add a breakdown per source table pair"
     )
+    evaluate.add_argument(
+        "--ceiling",
+        action="store_true",
+        help=(
+            "also score the evidence ceiling: the best clustering the data allows (records of one person "
+            "linked only where they share an identifier, e-mail, phone, date of birth or postcode)"
+        ),
+    )
     evaluate.add_argument("--json", action="store_true", help="print JSON instead of text")
     evaluate.add_argument("--output", type=Path, help="also write the JSON report to this file")
     evaluate.set_defaults(handler=run_evaluate)
@@ -70,6 +78,8 @@ def run_evaluate(args: argparse.Namespace) -> int:
         evaluate,
         format_report,
         locate_relation,
+        register_evidence,
+        register_evidence_ceiling,
         register_predictions,
         register_truth,
         truth_scan_sql,
@@ -96,10 +106,27 @@ def run_evaluate(args: argparse.Namespace) -> int:
         result = evaluate(
             connection, tables=tables or None, missing=args.missing, by_table_pair=args.by_table_pair
         )
+        ceiling = None
+        if args.ceiling:
+            try:
+                register_evidence(
+                    connection,
+                    locate_relation(connection, "warehouse", "int_identity_observations_assessed"),
+                    locate_relation(connection, "warehouse", "int_person_records"),
+                )
+            except LookupError as error:
+                raise SystemExit(str(error)) from error
+            register_evidence_ceiling(connection)
+            ceiling = evaluate(connection, tables=tables or None, missing="singleton")
     finally:
         connection.close()
     report = result.to_dict()
     report.update(model=args.model, database=database, truth=str(args.truth), tables=tables or None)
+    if ceiling is not None:
+        report["evidence_ceiling"] = ceiling.to_dict()
+        report["share_of_ceiling_recall"] = (
+            round(result.recall / ceiling.recall, 6) if ceiling.recall else 1.0
+        )
     if args.output:
         args.output.parent.mkdir(parents=True, exist_ok=True)
         args.output.write_text(json.dumps(report, indent=2) + "\n")
@@ -109,6 +136,12 @@ def run_evaluate(args: argparse.Namespace) -> int:
         scope = ", ".join(tables) if tables else "all source tables"
         print(f"identity evaluation of {args.model} against {args.truth} ({scope})")
         print(format_report(result))
+        if ceiling is not None:
+            print()
+            print("evidence ceiling (the best any matcher can do: records of a person linked only where")
+            print("they share an identifier, e-mail, phone, date of birth or postcode; precision 1)")
+            print(f"ceiling recall            {ceiling.recall:>12.4f}   F1 {ceiling.f1:.4f}")
+            print(f"recall reached            {report['share_of_ceiling_recall']:>12.4f}   of the ceiling")
     return 0
 
 

@@ -425,6 +425,101 @@ def format_report(evaluation: Evaluation) -> str:
     return "\n".join(lines)
 
 
+#: What counts as evidence that two records of one person could be linked (see :func:`register_evidence`):
+#: a usable identifier they share, or an exact e-mail, phone, date of birth or postcode of person records.
+EVIDENCE_SQL = """
+    select record_key, node_key as evidence_key
+    from {observations}
+    where is_usable
+    union all
+    select record_key, evidence_key
+    from {person_records}
+    cross join lateral (
+        values
+            ('email:' || email_match_key),
+            ('phone:' || phone_e164),
+            ('dob:' || cast(date_of_birth as varchar)),
+            ('postcode:' || country_code || ':' || postcode)
+    ) as fields (evidence_key)
+    where evidence_key is not null
+"""
+
+
+def register_evidence(connection: duckdb.DuckDBPyConnection, observations: str, person_records: str) -> None:
+    """Register the default evidence (:data:`EVIDENCE_SQL`) from the relations of the identity models
+    ``int_identity_observations_assessed`` and ``int_person_records`` (qualified names)."""
+    sql = EVIDENCE_SQL.format(observations=observations, person_records=person_records)
+    connection.execute(f"create or replace temp view identity_eval_evidence as {sql}")
+
+
+def register_evidence_ceiling(connection: duckdb.DuckDBPyConnection, max_iterations: int = 100) -> int:
+    """Register, as the predictions, the best clustering the evidence allows; returns the iterations used.
+
+    The evidence view ``identity_eval_evidence`` (record_key, evidence_key) says which records carry which
+    piece of evidence. Records of the same true person that share a piece of evidence are linked, and the
+    links are closed transitively (label propagation to the smallest record key, to convergence); records of
+    different persons are never linked. Scoring this clustering gives precision 1 and the highest recall any
+    matcher could reach on that evidence: a record of a person that shares nothing with the person's other
+    records (a POS order with only a name, a cookie that never logged in) cannot be linked to them without
+    guessing. Call :func:`register_truth` first; it replaces the registered predictions.
+    """
+    connection.execute(
+        f"""
+        create or replace temp table identity_eval_evidence_groups as
+        select distinct truth.person_id, evidence.evidence_key, evidence.record_key
+        from identity_eval_evidence as evidence
+        join (
+            select source_table || ':' || record_id as record_key, min(person_id) as person_id
+            from {TRUTH_VIEW} group by 1 having count(distinct person_id) = 1
+        ) as truth using (record_key)
+        """
+    )
+    connection.execute(
+        """
+        create or replace temp table identity_eval_ceiling as
+        select distinct record_key, record_key as label from identity_eval_evidence_groups
+        """
+    )
+    iterations = 0
+    while True:
+        iterations += 1
+        if iterations > max_iterations:
+            raise RuntimeError(f"evidence ceiling did not converge in {max_iterations} iterations")
+        connection.execute(
+            """
+            create or replace temp table identity_eval_ceiling_next as
+            with group_labels as (
+                select groups.person_id, groups.evidence_key, min(ceiling.label) as label
+                from identity_eval_evidence_groups as groups
+                join identity_eval_ceiling as ceiling using (record_key)
+                group by all
+            )
+            select groups.record_key, min(group_labels.label) as label
+            from identity_eval_evidence_groups as groups
+            join group_labels using (person_id, evidence_key)
+            group by groups.record_key
+            """
+        )
+        (changed,) = connection.execute(
+            """
+            select count(*) from identity_eval_ceiling_next as next
+            join identity_eval_ceiling as current using (record_key)
+            where next.label <> current.label
+            """
+        ).fetchone()
+        connection.execute(
+            "create or replace temp table identity_eval_ceiling as from identity_eval_ceiling_next"
+        )
+        if not changed:
+            break
+    connection.execute(
+        "create or replace temp view identity_eval_ceiling_predicted as"
+        " select record_key, label as customer_id from identity_eval_ceiling"
+    )
+    register_predictions(connection, "identity_eval_ceiling_predicted")
+    return iterations
+
+
 def locate_relation(connection: duckdb.DuckDBPyConnection, catalog: str, name: str) -> str:
     """The quoted ``catalog.schema.name`` of table/view ``name`` in attached database ``catalog``.
 

@@ -328,3 +328,44 @@ def test_resolve_maps_columns_by_name_alias_and_override() -> None:
         map_columns(["id"], target, {"nope": "first_name"})
     with pytest.raises(ValueError, match="not one of"):
         map_columns(["id"], target, {"id": "shoe_size"})
+
+
+def test_evidence_ceiling_links_only_evidenced_records_of_one_person() -> None:
+    """A chain of shared evidence links a person's records; a record sharing nothing stays alone; evidence
+    shared by two persons (a family e-mail) links neither."""
+    from cdp.identity.evaluate import register_evidence_ceiling
+
+    connection = duckdb.connect()
+    connection.execute("create table truth (source_table varchar, record_id varchar, person_id varchar)")
+    connection.executemany(
+        "insert into truth values ('t', ?, ?)",
+        [("a1", "A"), ("a2", "A"), ("a3", "A"), ("a4", "A"), ("b1", "B"), ("b2", "B")],
+    )
+    connection.execute("create table evidence (record_key varchar, evidence_key varchar)")
+    connection.executemany(
+        "insert into evidence values (?, ?)",
+        [
+            ("t:a1", "email:x"),
+            ("t:a2", "email:x"),
+            ("t:a2", "phone:1"),  # a1 - a2 - a3: a chain through two kinds of evidence
+            ("t:a3", "phone:1"),
+            ("t:a1", "email:family"),  # shared with B: never links across persons
+            ("t:b1", "email:family"),
+            ("t:b2", "dob:2000-01-01"),
+        ],
+    )
+    connection.execute("create view identity_eval_evidence as select * from evidence")
+    register_truth(connection, "truth")
+    iterations = register_evidence_ceiling(connection)
+    ceiling = evaluate(connection)
+    labels = dict(
+        connection.execute("select record_key, customer_id from identity_eval_ceiling_predicted").fetchall()
+    )
+    assert labels["t:a1"] == labels["t:a2"] == labels["t:a3"]
+    assert labels["t:b1"] != labels["t:a1"] and labels["t:b1"] != labels.get("t:b2")
+    assert "t:a4" not in labels  # no evidence at all: scored as a singleton
+    assert iterations >= 2
+    # true pairs: C(4,2) + C(2,2) = 7; reachable: a1-a2, a1-a3, a2-a3 = 3
+    assert (ceiling.true_pairs, ceiling.true_positive_pairs, ceiling.predicted_pairs) == (7, 3, 3)
+    assert ceiling.precision == 1.0
+    assert ceiling.recall == pytest.approx(3 / 7)
