@@ -1,11 +1,14 @@
 {#- One row per graph node (identifier, or `record:<record_key>` for a person record with no usable identifier)
     with its connected component over the used edges of int_identity_edges, and the component's customer_id.
+    Incremental: only the components a change touches are recomputed (cdp_connected_components_incremental
+    compares the edges with the previous build's snapshot); `--full-refresh` recomputes everything.
     Survivorship: the customer_id is derived from the component's earliest-observed node (first observed_at, then
     identifier type priority, then value), so the customer first seen survives a merge and ids do not depend on
     build order or on the alphabet. -#}
 {%- set work_prefix = this.identifier -%}
 {#- The hook is a string so that it renders when the model runs, with its final schema. -#}
-{{ config(post_hook=["{{ cdp_connected_components_cleanup(this.identifier) }}"]) }}
+{{ config(post_hook=["{{ cdp_connected_components_snapshot(this.identifier) }}"]) }}
+{%- set previous_relation = load_relation(this) if execute else none %}
 with
 
 observations_assessed as (
@@ -29,7 +32,7 @@ record_anchors as (
 
 node_components as (
 
-    {{ cdp_connected_components(edges_sql, nodes_sql, work_prefix) }}
+    {{ cdp_connected_components_incremental(edges_sql, nodes_sql, work_prefix, previous_relation) }}
 
 ),
 

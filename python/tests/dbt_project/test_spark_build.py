@@ -58,6 +58,22 @@ def test_spark_build_passes(spark_project: DbtProject) -> None:
     assert any(r["unique_id"] == "test.cdp.assert_normalisation_cases_hold" for r in results)
 
 
+def test_spark_recomputes_only_touched_components(spark_project: DbtProject) -> None:
+    """The incremental path of the identity graph's components runs on Spark too (its equality with a full
+    computation is proven on DuckDB, same SQL). Runs before spark_session opens the single-user metastore."""
+    result = spark_project.dbt(
+        "run",
+        "-s",
+        "int_identity_observations+",
+        "--exclude",
+        "int_fs_*",
+        "--vars",
+        "{cdp__identity_extra_observations: identity_extra_observations}",
+    )
+    assert "cdp_connected_components_incremental: recomputing" in result.stdout, result.stdout[-3000:]
+    assert "ERROR=0" in result.stdout
+
+
 NULL = "<null>"
 
 
