@@ -1,6 +1,6 @@
 {#- No pair of identity_never_link may end in one customer. The deterministic graph stops using the identifiers
-    such a pair shares for those two records; a third record can still bridge them (then this test fails and the
-    steward adds the bridging record to the seed). -#}
+    such a pair shares for those two records, the probabilistic matcher never links them, and a component that
+    other records still chain them into is split around them (int_identity_components, cdp_never_link_split). -#}
 with
 
 never_link as (

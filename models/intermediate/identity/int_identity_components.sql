@@ -1,5 +1,7 @@
 {#- One row per graph node (identifier, or `record:<record_key>` for a person record with no usable identifier)
     with its connected component over the used edges of int_identity_edges, and the component's customer_id.
+    Never-link: a component that still joins a pair of identity_never_link records (through other records) is
+    split around them (cdp_never_link_split: every node goes to the nearest never-link record's side).
     Incremental: only the components a change touches are recomputed (cdp_connected_components_incremental
     compares the edges with the previous build's snapshot); `--full-refresh` recomputes everything.
     Survivorship: the customer_id is derived from the component's earliest-observed node (first observed_at, then
@@ -7,7 +9,10 @@
     build order or on the alphabet. -#}
 {%- set work_prefix = this.identifier -%}
 {#- The hook is a string so that it renders when the model runs, with its final schema. -#}
-{{ config(post_hook=["{{ cdp_connected_components_snapshot(this.identifier) }}"]) }}
+{{ config(post_hook=[
+    "{{ cdp_connected_components_snapshot(this.identifier) }}",
+    "{{ cdp_never_link_split_cleanup(this.identifier) }}",
+]) }}
 {%- set previous_relation = load_relation(this) if execute else none %}
 with
 
@@ -30,9 +35,39 @@ record_anchors as (
     select anchor_node_key as node_key from {{ ref('int_identity_record_anchors') }}
 {%- endset %}
 
+{%- set graph_components_sql = cdp_connected_components_incremental(
+    edges_sql, nodes_sql, work_prefix, previous_relation) -%}
+{#- Nodes of never-link records that a chain of other links put in one component anyway. -#}
+{%- set never_link_seeds_sql -%}
+    with pair_nodes as (
+        select
+            anchor_l.anchor_node_key as node_l,
+            anchor_r.anchor_node_key as node_r
+        from {{ ref('identity_never_link') }} as never_link
+        inner join {{ ref('int_identity_record_anchors') }} as anchor_l
+            on never_link.record_key_l = anchor_l.record_key
+        inner join {{ ref('int_identity_record_anchors') }} as anchor_r
+            on never_link.record_key_r = anchor_r.record_key
+        where anchor_l.anchor_node_key != anchor_r.anchor_node_key
+    ),
+    graph_components as ({{ graph_components_sql }}),
+    conflicts as (
+        select pair_nodes.node_l, pair_nodes.node_r
+        from pair_nodes
+        inner join graph_components as component_l
+            on pair_nodes.node_l = component_l.node_key
+        inner join graph_components as component_r
+            on pair_nodes.node_r = component_r.node_key
+        where component_l.component_key = component_r.component_key
+    )
+    select node_l as node_key from conflicts
+    union
+    select node_r as node_key from conflicts
+{%- endset %}
+
 node_components as (
 
-    {{ cdp_connected_components_incremental(edges_sql, nodes_sql, work_prefix, previous_relation) }}
+    {{ cdp_never_link_split(graph_components_sql, edges_sql, never_link_seeds_sql, work_prefix) }}
 
 ),
 
@@ -76,12 +111,13 @@ nodes_ranked as (
     select
         node_components.node_key,
         node_components.component_key,
+        node_components.cluster_key,
         nodes.identifier_type,
         nodes.identifier_value,
         nodes.type_priority,
         nodes.first_observed_at,
         row_number() over (
-            partition by node_components.component_key
+            partition by node_components.cluster_key
             order by nodes.first_observed_at, nodes.type_priority, nodes.identifier_value, node_components.node_key
         ) as survivorship_rank
     from node_components
@@ -93,7 +129,7 @@ nodes_ranked as (
 survivors as (
 
     select
-        component_key,
+        cluster_key,
         node_key as survivor_node_key,
         'cus_' || substr(md5(node_key), 1, 16) as customer_id
     from nodes_ranked
@@ -109,13 +145,15 @@ final as (
         nodes_ranked.identifier_type,
         nodes_ranked.identifier_value,
         nodes_ranked.component_key,
+        nodes_ranked.cluster_key,
+        nodes_ranked.cluster_key != nodes_ranked.component_key as is_split_by_never_link,
         survivors.survivor_node_key,
         nodes_ranked.type_priority,
         nodes_ranked.survivorship_rank = 1 as is_survivor,
         nodes_ranked.first_observed_at
     from nodes_ranked
     inner join survivors
-        on nodes_ranked.component_key = survivors.component_key
+        on nodes_ranked.cluster_key = survivors.cluster_key
 
 )
 

@@ -20,7 +20,11 @@ def _components(project: DbtProject) -> set[tuple[str, str, str]]:
 def _run_components(project: DbtProject, *args: str) -> str:
     """Rebuild the graph and its components; returns what the components macro logged."""
     result = project.dbt("run", "-s", "int_identity_observations+", "--exclude", "int_fs_*", *args)
-    return "\n".join(line for line in result.stdout.splitlines() if "cdp_connected_components" in line)
+    return "\n".join(
+        line
+        for line in result.stdout.splitlines()
+        if "cdp_connected_components" in line or "cdp_never_link_split" in line
+    )
 
 
 def _recomputed(log: str) -> int:
@@ -54,3 +58,30 @@ def test_incremental_components_equal_a_full_computation(tmp_path) -> None:
     log = _run_components(project)
     assert _recomputed(log) > 0
     assert _components(project) == first
+
+    # A record carrying identifiers of both records of a never-link pair bridges them; the component is split
+    # around the pair, the bridge goes to one side, and the incremental result still equals a full one.
+    bridge = "{cdp__identity_extra_observations: identity_bridge_observations}"
+    log = _run_components(project, "--vars", bridge)
+    assert "never-link records split apart" in log, log
+    with duckdb.connect(str(project.duckdb_path), read_only=True) as con:
+        ids = dict(
+            con.execute(
+                "select record_key, customer_id from cdp_intermediate.int_customer_ids where record_key in"
+                " ('crm_contacts:C00100476', 'crm_contacts:C00100564', 'support_tickets:TBRIDGE0001',"
+                " 'support_tickets:TBRIDGE0002')"
+            ).fetchall()
+        )
+        split_nodes = con.execute(
+            "select count(*) from cdp_intermediate.int_identity_components where is_split_by_never_link"
+        ).fetchone()[0]
+    assert ids["crm_contacts:C00100476"] != ids["crm_contacts:C00100564"]
+    assert ids["support_tickets:TBRIDGE0002"] == ids["crm_contacts:C00100476"]
+    assert ids["support_tickets:TBRIDGE0001"] in (
+        ids["crm_contacts:C00100476"],
+        ids["crm_contacts:C00100564"],
+    )
+    assert split_nodes > 0
+    split = _components(project)
+    _run_components(project, "--vars", bridge, "--full-refresh")
+    assert _components(project) == split
