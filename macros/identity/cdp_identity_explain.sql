@@ -67,6 +67,10 @@ final as (
         on shared_customer.customer_id = identity_components.customer_id
     inner join identity_edges
         on identity_components.node_key = identity_edges.node_key_l
+    inner join identity_components as components_r
+        on
+            identity_edges.node_key_r = components_r.node_key
+            and shared_customer.customer_id = components_r.customer_id
     where identity_edges.is_used
 
 )

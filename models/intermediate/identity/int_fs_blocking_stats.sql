@@ -3,6 +3,15 @@
 
 {%- set rules = cdp_fs_setting('cdp__blocking_rules') %}
 {%- set cap = cdp_fs_setting('cdp__max_block_size') %}
+{%- set window = cdp_fs_setting('cdp__block_window') | int %}
+{#- Pairs a block of s records yields with the sorted-neighbourhood window w: all pairs while s - 1 <= w,
+    else each record with its next w records, s * w - w * (w + 1) / 2. -#}
+{%- set window_pairs -%}
+    case
+        when block_size - 1 <= {{ window }} then block_size * (block_size - 1) / 2
+        else block_size * {{ window }} - {{ (window * (window + 1)) // 2 }}
+    end
+{%- endset %}
 
 with
 
@@ -37,8 +46,18 @@ candidate_pairs as (
             coalesce(sum(case when block_size > {{ cap }} then block_size else 0 end), 0) as skipped_record_count,
             coalesce(sum(case when block_size > {{ cap }} then block_size * (block_size - 1) / 2 else 0 end), 0)
                 as skipped_pair_count,
-            coalesce(sum(case when block_size <= {{ cap }} then block_size * (block_size - 1) / 2 else 0 end), 0)
+            coalesce(sum(case when block_size <= {{ cap }} then {{ window_pairs }} else 0 end), 0)
                 as generated_pair_count,
+            coalesce(
+                sum(
+                    case
+                        when block_size <= {{ cap }}
+                            then block_size * (block_size - 1) / 2 - {{ window_pairs }}
+                        else 0
+                    end
+                ),
+                0
+            ) as windowed_out_pair_count,
             max(block_size) as max_block_size
         from block_sizes_{{ loop.index }}
     ),
@@ -69,6 +88,7 @@ final as (
         rule_stats.skipped_record_count,
         rule_stats.skipped_pair_count,
         rule_stats.generated_pair_count,
+        rule_stats.windowed_out_pair_count,
         coalesce(first_rule_pairs.new_pair_count, 0) as new_pair_count
     from rule_stats
     left join first_rule_pairs

@@ -1,8 +1,9 @@
 
 {#- u probabilities (P(level | records do not match)) estimated on a deterministic pseudo-random sample of
     record pairs: records ranked by md5(record_key), each paired with the records
-    1..var('cdp__fs_u_sample_offsets') ranks further on (wrapping round). Almost all such pairs are
-    non-matches. Smoothed with half a pair per level so no u is zero. -#}
+    1..k ranks further on (wrapping round), k = var('cdp__fs_u_sample_offsets') but no more than needed for
+    var('cdp__fs_u_sample_pairs') pairs (at least 1), so the sample stops growing once it is large enough.
+    Almost all such pairs are non-matches. Smoothed with half a pair per level so no u is zero. -#}
 
 {%- set offsets = cdp_fs_setting('cdp__fs_u_sample_offsets') %}
 
@@ -38,7 +39,11 @@ sampled_pairs as (
         mod(record_l.hash_rank + offsets.rank_offset, record_l.record_count) as rank_r
     from records_ranked as record_l
     cross join offsets
-    where offsets.rank_offset < record_l.record_count
+    where
+        offsets.rank_offset < record_l.record_count
+        and offsets.rank_offset <= greatest(
+            1, ceiling({{ cdp_fs_setting('cdp__fs_u_sample_pairs') }} / record_l.record_count)
+        )
 ),
 
 pairs_compared as (

@@ -3,7 +3,8 @@
     value of the other end, or the probabilistic match weight) and when it was first observed. The survivor node
     of a customer is attached by nothing (attach_reason = 'survivor'); a lone node by nothing either ('singleton').
     Follow linked_node_key from row to row to walk towards other nodes of the customer; the macro
-    cdp_identity_explain(record_key_a, record_key_b) lists every edge of the customer shared by two records. -#}
+    cdp_identity_explain(record_key_a, record_key_b) lists every edge of the customer shared by two records.
+    Edges between two customers (cut where a never-link pair split a component) attach nothing. -#}
 with
 
 customer_ids as (
@@ -15,6 +16,12 @@ customer_ids as (
 identity_edges as (
 
     select * from {{ ref('int_identity_edges') }}
+
+),
+
+identity_components as (
+
+    select * from {{ ref('int_identity_components') }}
 
 ),
 
@@ -48,20 +55,32 @@ used_edges_directed as (
 
 ),
 
+edges_within_customers as (
+
+    select used_edges_directed.*
+    from used_edges_directed
+    inner join identity_components as node_component
+        on used_edges_directed.node_key = node_component.node_key
+    inner join identity_components as linked_component
+        on used_edges_directed.linked_node_key = linked_component.node_key
+    where node_component.customer_id = linked_component.customer_id
+
+),
+
 first_edge_per_node as (
 
     select *
     from (
         select
-            used_edges_directed.*,
+            edges_within_customers.*,
             row_number() over (
-                partition by used_edges_directed.node_key
+                partition by edges_within_customers.node_key
                 order by
-                    used_edges_directed.first_observed_at,
-                    used_edges_directed.edge_type,
-                    used_edges_directed.linked_node_key
+                    edges_within_customers.first_observed_at,
+                    edges_within_customers.edge_type,
+                    edges_within_customers.linked_node_key
             ) as edge_rank
-        from used_edges_directed
+        from edges_within_customers
     ) as ranked_edges
     where edge_rank = 1
 

@@ -10,7 +10,9 @@
     var('cdp__match_certain_threshold'), so a chain of weak links cannot glue customers together.
     Guards (never link): dates of birth both known and further apart than a day/month transposition or
     a typo inside the same month (dob level 0 or 1); same last name but first names both known and
-    unrelated (fn level 0: not equal, swapped, nickname, similar or initial) - the typical household false merge. -#}
+    unrelated (fn level 0: not equal, swapped, nickname, similar or initial) - the typical household false merge;
+    a record without a first name whose first-name-less candidate links reach more than one first name (which
+    household member is it?) keeps none of those links. -#}
 
 {%- set fields = cdp_fs_fields() %}
 
@@ -101,7 +103,7 @@ pairs_scored as (
     from pairs_weighted
 ),
 
-pairs_allowed as (
+pairs_passing as (
     select pairs_scored.*
     from pairs_scored
     left join never_link
@@ -120,6 +122,45 @@ pairs_allowed as (
         and pairs_scored.corroborating_fields >= {{ cdp_fs_setting('cdp__fs_min_corroborating_fields') }}
         and pairs_scored.dob_level not in (0, 1)
         and not (pairs_scored.fn_level = 0 and pairs_scored.ln_level = 3)
+),
+
+{#- A record without a first name whose candidate partners (through such first-name-less links) carry more
+    than one first name could be any of them: typically one surname at one address, a household. Its
+    first-name-less links are dropped rather than guessed. -#}
+first_name_less_links as (
+    select
+        record_key_l as record_key,
+        record_key_r as partner_record_key
+    from pairs_passing
+    where fn_level = -1
+    union all
+    select
+        record_key_r as record_key,
+        record_key_l as partner_record_key
+    from pairs_passing
+    where fn_level = -1
+),
+
+ambiguous_records as (
+    select first_name_less_links.record_key
+    from first_name_less_links
+    inner join person_records as partners
+        on first_name_less_links.partner_record_key = partners.record_key
+    where partners.first_name_folded is not null
+    group by first_name_less_links.record_key
+    having count(distinct partners.first_name_folded) > 1
+),
+
+pairs_allowed as (
+    select pairs_passing.*
+    from pairs_passing
+    left join ambiguous_records as ambiguous_l
+        on pairs_passing.record_key_l = ambiguous_l.record_key
+    left join ambiguous_records as ambiguous_r
+        on pairs_passing.record_key_r = ambiguous_r.record_key
+    where
+        pairs_passing.fn_level != -1
+        or (ambiguous_l.record_key is null and ambiguous_r.record_key is null)
 ),
 
 link_ends as (
