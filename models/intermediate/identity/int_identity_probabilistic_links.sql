@@ -124,7 +124,7 @@ pairs_passing as (
         and not (pairs_scored.fn_level = 0 and pairs_scored.ln_level = 3)
 ),
 
-{#- A record without a first name whose candidate partners (through such first-name-less links) carry more
+{# A record without a first name whose candidate partners (through such first-name-less links) carry more
     than one first name could be any of them: typically one surname at one address, a household. Its
     first-name-less links are dropped rather than guessed. -#}
 first_name_less_links as (
