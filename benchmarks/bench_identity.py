@@ -5,8 +5,10 @@ For each size N: generate N people as Parquet with ``cdp datagen`` (outside the 
 ``dbt build -s +int_customer_ids --exclude path:seeds/demo`` on it in a fresh DuckDB warehouse (timed), count
 the identity edges and the compared (candidate) pairs when a model exposes them, and run the evaluation of
 ``cdp identity evaluate`` against the generated truth. Prints one line per size: people, records, edges,
-compared pairs, seconds, pairwise precision, recall and F1 over all records, the recall of the evidence
-ceiling (the best any matcher can reach on that data, see ``cdp identity evaluate --ceiling``), then the same
+compared pairs, seconds of the build feeding the stage (staging, timed apart) and of the identity stage
+(``models/intermediate/identity`` and its tests), pairwise precision, recall and F1 over all records, the
+recall of the evidence ceiling (the best any matcher can reach on that data, see ``cdp identity evaluate
+--ceiling``), then the same
 four figures over the person-record tables only (those in ``int_person_records``). Default sizes: 10000
 100000 1000000. When the project has no ``int_customer_ids`` model yet, builds staging only and says so.
 """
@@ -29,6 +31,7 @@ DBT = str(Path(sys.executable).with_name("dbt"))
 sys.path.insert(0, str(ROOT / "python"))
 
 TARGET_MODEL = "int_customer_ids"
+IDENTITY_PATH = "models/intermediate/identity"
 # Models whose row count is the number of record pairs the matcher compared, first found wins.
 CANDIDATE_MODELS = (
     "int_fs_candidate_pairs",
@@ -67,13 +70,25 @@ def _generate(people: str, seed: int, hard: bool, raw: Path, env: dict[str, str]
 
 
 def _build(
-    raw: Path, select: list[str], env: dict[str, str], extra_vars: dict[str, object]
+    raw: Path,
+    select: list[str],
+    env: dict[str, str],
+    extra_vars: dict[str, object],
+    exclude: list[str] = (),
 ) -> tuple[float, int, list[str]]:
     """Run the dbt build; return seconds, nodes run and the names of failed nodes (dbt's exit code aside)."""
     args = ["build", "--vars", json.dumps({**extra_vars, "cdp__raw_parquet_path": str(raw)})]
     # cautious: only the tests whose every parent is selected (staging's reconcile tests need the quarantine
     # models, which the identity stage does not).
-    args += ["--exclude", "path:seeds/demo", "--indirect-selection", "cautious", "--select", *select]
+    args += [
+        "--exclude",
+        "path:seeds/demo",
+        *exclude,
+        "--indirect-selection",
+        "cautious",
+        "--select",
+        *select,
+    ]
     started = time.perf_counter()
     result = subprocess.run([DBT, *args], cwd=ROOT, env=env, capture_output=True, text=True)
     seconds = time.perf_counter() - started
@@ -198,11 +213,25 @@ def run_one(
     raw_summary = _generate(size, seed, hard, raw, env)
     has_identity = _has_model(TARGET_MODEL)
     selection = select or ([f"+{TARGET_MODEL}"] if has_identity else ["path:models/staging"])
-    seconds, nodes, failed = _build(raw, selection, env, extra_vars)
+    staging_seconds = None
+    if has_identity and not select:
+        # Two timed builds: what feeds the stage (staging, reference seeds), then the identity stage itself.
+        staging_seconds, nodes, failed = _build(
+            raw, selection, env, extra_vars, exclude=[f"path:{IDENTITY_PATH}", "path:tests/identity"]
+        )
+        seconds, identity_nodes, identity_failed = _build(
+            raw, [f"path:{IDENTITY_PATH},+{TARGET_MODEL}"], env, extra_vars
+        )
+        nodes, failed = nodes + identity_nodes, failed + identity_failed
+        seconds += staging_seconds
+    else:
+        seconds, nodes, failed = _build(raw, selection, env, extra_vars)
     row: dict[str, object] = {
         "people": int(size),
         "records": _truth_records(raw / "_truth"),
         "seconds": round(seconds, 1),
+        "staging_seconds": None if staging_seconds is None else round(staging_seconds, 1),
+        "identity_seconds": None if staging_seconds is None else round(seconds - staging_seconds, 1),
         "nodes": nodes,
         "failed": failed,
         "raw": raw_summary,
@@ -254,7 +283,7 @@ def main() -> None:
     if not _has_model(TARGET_MODEL) and not args.select:
         print(f"note: no {TARGET_MODEL} model in {ROOT / 'models'}: building staging only", file=sys.stderr)
     header = (
-        f"{'people':>10} {'records':>12} {'edges':>12} {'compared':>14} {'seconds':>8} "
+        f"{'people':>10} {'records':>12} {'edges':>12} {'compared':>14} {'staging s':>9} {'identity s':>10} "
         f"{'precision':>9} {'recall':>7} {'f1':>7} {'ceiling':>7} | "
         f"{'person P':>8} {'R':>6} {'F1':>6} {'ceiling':>7}"
     )
@@ -271,7 +300,8 @@ def main() -> None:
         rows.append(row)
         line = (
             f"{_cell(row['people'], 10)} {_cell(row['records'], 12)} {_cell(row['edges'], 12)} "
-            f"{_cell(row['compared_pairs'], 14)} {_cell(row['seconds'], 8, 1)} "
+            f"{_cell(row['compared_pairs'], 14)} {_cell(row['staging_seconds'], 9, 1)} "
+            f"{_cell(row['seconds'] if row['identity_seconds'] is None else row['identity_seconds'], 10, 1)} "
             f"{_cell(row.get('precision'), 9)} {_cell(row.get('recall'), 7)} {_cell(row.get('f1'), 7)} "
             f"{_cell(row.get('ceiling_recall'), 7)} | {_cell(row.get('person_precision'), 8)} "
             f"{_cell(row.get('person_recall'), 6)} {_cell(row.get('person_f1'), 6)} "
