@@ -69,6 +69,21 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     evaluate.set_defaults(handler=run_evaluate)
     add_resolve_parser(sub)
 
+    export = sub.add_parser(
+        "export-parameters",
+        help="save the trained Fellegi-Sunter m/u/prior as cdp__fs_fixed_parameters (YAML)",
+        description=(
+            "Read int_fs_parameters from the warehouse and print (or write) it as the var "
+            "cdp__fs_fixed_parameters, so later builds score with exactly these weights instead of "
+            "re-estimating them."
+        ),
+    )
+    export.add_argument(
+        "--database", default=None, help="DuckDB file (default $CDP_DUCKDB_PATH, else cdp.duckdb)"
+    )
+    export.add_argument("--output", type=Path, help="write the YAML here instead of printing it")
+    export.set_defaults(handler=run_export_parameters)
+
 
 def run_evaluate(args: argparse.Namespace) -> int:
     """Handler of ``cdp identity evaluate``."""
@@ -147,6 +162,34 @@ def run_evaluate(args: argparse.Namespace) -> int:
             print(
                 f"F1 within the ceiling     {report['f1_within_ceiling']:>12.4f}   (of the two lines above)"
             )
+    return 0
+
+
+def run_export_parameters(args: argparse.Namespace) -> int:
+    """Handler of ``cdp identity export-parameters``."""
+    import duckdb
+
+    from cdp.identity.parameters import read_parameters, to_yaml
+
+    database = args.database or os.environ.get("CDP_DUCKDB_PATH") or str(project_root() / "cdp.duckdb")
+    if not Path(database).exists():
+        raise SystemExit(f"{database} not found: run `dbt build` first (or pass --database)")
+    connection = duckdb.connect()
+    try:
+        escaped = database.replace("'", "''")
+        connection.execute(f"attach '{escaped}' as warehouse (read_only)")
+        try:
+            text = to_yaml(read_parameters(connection, "warehouse"))
+        except (LookupError, ValueError) as error:
+            raise SystemExit(str(error)) from error
+    finally:
+        connection.close()
+    if args.output:
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(text)
+        print(f'wrote {args.output}: use it with dbt build --vars "$(cat {args.output})"')
+    else:
+        print(text, end="")
     return 0
 
 
