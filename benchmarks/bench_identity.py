@@ -245,11 +245,13 @@ def run_one(
         person = evaluation["person_tables"]
         row.update({f"person_{key}": person[key] for key in ("precision", "recall", "f1")})
         row["person_ceiling_recall"] = person["evidence_ceiling"]["recall"]
-        from cdp.identity.evaluate import f1_score
+        from cdp.identity.evaluate import within_ceiling
 
         for prefix, scope in (("", evaluation), ("person_", person)):
-            reached = min(scope["recall"] / scope["evidence_ceiling"]["recall"], 1.0)
-            row[f"{prefix}f1_within_ceiling"] = round(f1_score(scope["precision"], reached), 6)
+            _, f1_within = within_ceiling(
+                scope["precision"], scope["recall"], scope["evidence_ceiling"]["recall"]
+            )
+            row[f"{prefix}f1_within_ceiling"] = round(f1_within, 6)
         row["evaluation"] = evaluation
     return row
 

@@ -26,6 +26,34 @@
         identifier=work_prefix ~ '__' ~ suffix, type='table')) }}
 {%- endmacro %}
 
+{#- Edges of `edges_sql` (node_key_l, node_key_r) as distinct undirected pairs node_a < node_b, without
+    self-loops and NULL ends. -#}
+{% macro cdp_cc_normalised_edges_sql(edges_sql) -%}
+    select distinct
+        least(node_key_l, node_key_r) as node_a,
+        greatest(node_key_l, node_key_r) as node_b
+    from ({{ edges_sql }}) as input_edges
+    where
+        node_key_l is not null
+        and node_key_r is not null
+        and node_key_l != node_key_r
+{%- endmacro %}
+
+{#- The edges (node_a, node_b) in one of two normalised edge relations but not in the other. -#}
+{% macro cdp_cc_edge_difference_sql(relation_a, relation_b) -%}
+    select node_a, node_b from (
+        select node_a, node_b from {{ relation_a }}
+        except
+        select node_a, node_b from {{ relation_b }}
+    ) as only_in_a
+    union all
+    select node_a, node_b from (
+        select node_a, node_b from {{ relation_b }}
+        except
+        select node_a, node_b from {{ relation_a }}
+    ) as only_in_b
+{%- endmacro %}
+
 {% macro cdp_cc_replace_table(relation, sql) -%}
     {%- do run_query('drop table if exists ' ~ relation) -%}
     {%- do run_query(create_table_as(false, relation, sql)) -%}
@@ -48,17 +76,7 @@
     ] -%}
     {%- set large_relation = cdp_cc_work_relation(work_prefix, 'large', work_relation) -%}
 
-    {%- set input_sql -%}
-        select distinct
-            least(node_key_l, node_key_r) as node_a,
-            greatest(node_key_l, node_key_r) as node_b
-        from ({{ edges_sql }}) as input_edges
-        where
-            node_key_l is not null
-            and node_key_r is not null
-            and node_key_l != node_key_r
-    {%- endset -%}
-    {%- do cdp_cc_replace_table(input_relation, input_sql) -%}
+    {%- do cdp_cc_replace_table(input_relation, cdp_cc_normalised_edges_sql(edges_sql)) -%}
     {%- do cdp_cc_replace_table(star_relations[0], 'select node_a, node_b from ' ~ input_relation) -%}
 
     {%- set state = {'current': 0, 'converged': false, 'rounds': 0} -%}
@@ -117,19 +135,8 @@
         {%- endset -%}
         {%- do cdp_cc_replace_table(next_relation, small_star_sql) -%}
         {%- set change_sql -%}
-            select count(*) as changed_edges from (
-                select node_a, node_b from (
-                    select node_a, node_b from {{ next_relation }}
-                    except
-                    select node_a, node_b from {{ current_relation }}
-                ) as added_edges
-                union all
-                select node_a, node_b from (
-                    select node_a, node_b from {{ current_relation }}
-                    except
-                    select node_a, node_b from {{ next_relation }}
-                ) as removed_edges
-            ) as changes
+            select count(*) as changed_edges
+            from ({{ cdp_cc_edge_difference_sql(current_relation, next_relation) }}) as changes
         {%- endset -%}
         {%- set changed_edges = run_query(change_sql).columns[0].values()[0] -%}
         {%- do state.update({'current': 1 - state.current, 'rounds': state.rounds + 1}) -%}

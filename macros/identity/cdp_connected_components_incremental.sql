@@ -19,17 +19,7 @@
     {%- endif -%}
     {%- set current_edges = cdp_cc_work_relation(work_prefix, 'edges_current') -%}
     {%- set snapshot = cdp_cc_work_relation(work_prefix, 'edges_snapshot') -%}
-    {%- set current_edges_sql -%}
-        select distinct
-            least(node_key_l, node_key_r) as node_a,
-            greatest(node_key_l, node_key_r) as node_b
-        from ({{ edges_sql }}) as input_edges
-        where
-            node_key_l is not null
-            and node_key_r is not null
-            and node_key_l != node_key_r
-    {%- endset -%}
-    {%- do cdp_cc_replace_table(current_edges, current_edges_sql) -%}
+    {%- do cdp_cc_replace_table(current_edges, cdp_cc_normalised_edges_sql(edges_sql)) -%}
     {%- set use_previous = var('cdp__identity_incremental_components', true)
         and not flags.FULL_REFRESH
         and previous_relation is not none
@@ -40,28 +30,23 @@
             'select node_a as node_key_l, node_b as node_key_r from ' ~ current_edges, nodes_sql, work_prefix)) }}
     {%- endif -%}
 
+    {%- set current_nodes = cdp_cc_work_relation(work_prefix, 'nodes_current') -%}
     {%- set touched = cdp_cc_work_relation(work_prefix, 'touched') -%}
     {%- set affected = cdp_cc_work_relation(work_prefix, 'affected') -%}
+    {%- set current_nodes_sql -%}
+        select node_key from ({{ nodes_sql }}) as given_nodes
+        union
+        select node_a as node_key from {{ current_edges }}
+        union
+        select node_b as node_key from {{ current_edges }}
+    {%- endset -%}
+    {%- do cdp_cc_replace_table(current_nodes, current_nodes_sql) -%}
     {%- set touched_sql -%}
         with changed_edges as (
-            select node_a, node_b from (
-                select node_a, node_b from {{ current_edges }}
-                except
-                select node_a, node_b from {{ snapshot }}
-            ) as added_edges
-            union all
-            select node_a, node_b from (
-                select node_a, node_b from {{ snapshot }}
-                except
-                select node_a, node_b from {{ current_edges }}
-            ) as removed_edges
+            {{ cdp_cc_edge_difference_sql(current_edges, snapshot) }}
         ),
         current_nodes as (
-            select node_key from ({{ nodes_sql }}) as given_nodes
-            union
-            select node_a as node_key from {{ current_edges }}
-            union
-            select node_b as node_key from {{ current_edges }}
+            select node_key from {{ current_nodes }}
         ),
         previous_nodes as (
             select node_key from {{ previous_relation }}
@@ -94,11 +79,7 @@
                 on previous.node_key = touched.node_key
         ),
         current_nodes as (
-            select node_key from ({{ nodes_sql }}) as given_nodes
-            union
-            select node_a as node_key from {{ current_edges }}
-            union
-            select node_b as node_key from {{ current_edges }}
+            select node_key from {{ current_nodes }}
         ),
         candidate_nodes as (
             select previous.node_key
@@ -143,7 +124,7 @@
     {%- set result = cdp_cc_work_relation(work_prefix, 'result') -%}
     {%- do cdp_cc_replace_table(result, result_sql) -%}
     {%- do run_query(cdp_connected_components_cleanup(work_prefix ~ '_delta')) -%}
-    {%- for relation in [touched, affected] -%}
+    {%- for relation in [current_nodes, touched, affected] -%}
         {%- do run_query('drop table if exists ' ~ relation) -%}
     {%- endfor -%}
     {{ return('select node_key, component_key from ' ~ result) }}

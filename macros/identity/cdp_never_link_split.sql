@@ -7,16 +7,17 @@
     seed, and with it each side of a never-link pair, gets its own cluster, and the records between them go to
     the side they are closest to. Components without a seed are untouched (cluster_key = component_key).
     components_sql: query (node_key, component_key); edges_sql: query (node_key_l, node_key_r) of the used edges.
-    Work tables `<work_prefix>__split_*` live next to the calling model and are dropped before returning, except
+    With no seed (the usual case) nothing is copied: the components come back as they are. Work tables
+    `<work_prefix>__split_*` live next to the calling model and are dropped before returning, except
     `<work_prefix>__split_result`, which cdp_never_link_split_cleanup drops (post-hook).
     Returns the SQL of a query (node_key, component_key, cluster_key). -#}
 {% macro cdp_never_link_split(components_sql, edges_sql, seeds_sql, work_prefix, max_iterations=none) -%}
+    {%- set unsplit_sql = 'select node_key, component_key, component_key as cluster_key from ('
+        ~ components_sql ~ ') as components' -%}
     {%- if not execute or flags.WHICH not in ['run', 'build', 'test', 'retry'] -%}
-        {{ return('select node_key, component_key, component_key as cluster_key from (' ~ components_sql
-            ~ ') as components') }}
+        {{ return(unsplit_sql) }}
     {%- endif -%}
     {%- set max_iterations = max_iterations or var('cdp__identity_max_iterations', 200) -%}
-    {%- set components = cdp_cc_work_relation(work_prefix, 'split_components') -%}
     {%- set seeds = cdp_cc_work_relation(work_prefix, 'split_seeds') -%}
     {%- set edges = cdp_cc_work_relation(work_prefix, 'split_edges') -%}
     {%- set territories = [
@@ -24,18 +25,22 @@
         cdp_cc_work_relation(work_prefix, 'split_b'),
     ] -%}
     {%- set result = cdp_cc_work_relation(work_prefix, 'split_result') -%}
-    {%- do cdp_cc_replace_table(components, components_sql) -%}
     {%- set seeds_table_sql -%}
         select distinct seeds.node_key, components.component_key
         from ({{ seeds_sql }}) as seeds
-        inner join {{ components }} as components
+        inner join ({{ components_sql }}) as components
             on seeds.node_key = components.node_key
     {%- endset -%}
     {%- do cdp_cc_replace_table(seeds, seeds_table_sql) -%}
+    {%- set split_count = run_query('select count(*) from ' ~ seeds).columns[0].values()[0] -%}
+    {%- if split_count | int == 0 -%}
+        {%- do run_query('drop table if exists ' ~ seeds) -%}
+        {{ return(unsplit_sql) }}
+    {%- endif -%}
     {%- set edges_table_sql -%}
         with split_nodes as (
             select components.node_key
-            from {{ components }} as components
+            from ({{ components_sql }}) as components
             inner join (select distinct component_key from {{ seeds }}) as split_components
                 on components.component_key = split_components.component_key
         ),
@@ -79,22 +84,19 @@
             'cdp_never_link_split: territories still growing after ' ~ max_iterations
             ~ ' rounds (var cdp__identity_max_iterations).') -%}
     {%- endif -%}
-    {%- set split_count = run_query('select count(*) from ' ~ seeds).columns[0].values()[0] -%}
-    {%- if split_count | int > 0 -%}
-        {%- do log('cdp_never_link_split: ' ~ split_count ~ ' never-link records split apart in '
-            ~ state.rounds ~ ' rounds', info=true) -%}
-    {%- endif -%}
+    {%- do log('cdp_never_link_split: ' ~ split_count ~ ' never-link records split apart in '
+        ~ state.rounds ~ ' rounds', info=true) -%}
     {%- set result_sql -%}
         select
             components.node_key,
             components.component_key,
             coalesce(territory.cluster_key, components.component_key) as cluster_key
-        from {{ components }} as components
+        from ({{ components_sql }}) as components
         left join {{ territories[state.current] }} as territory
             on components.node_key = territory.node_key
     {%- endset -%}
     {%- do cdp_cc_replace_table(result, result_sql) -%}
-    {%- for relation in territories + [components, seeds, edges] -%}
+    {%- for relation in territories + [seeds, edges] -%}
         {%- do run_query('drop table if exists ' ~ relation) -%}
     {%- endfor -%}
     {{ return('select node_key, component_key, cluster_key from ' ~ result) }}

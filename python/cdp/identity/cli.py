@@ -85,13 +85,27 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     export.set_defaults(handler=run_export_parameters)
 
 
+def _attach_warehouse(database: str | None):
+    """An in-memory DuckDB connection with the warehouse file attached read-only as ``warehouse``.
+
+    ``database`` defaults to $CDP_DUCKDB_PATH, else cdp.duckdb in the project; returns (path, connection).
+    """
+    import duckdb
+
+    database = database or os.environ.get("CDP_DUCKDB_PATH") or str(project_root() / "cdp.duckdb")
+    if not Path(database).exists():
+        raise SystemExit(f"{database} not found: run `dbt build` first (or pass --database)")
+    connection = duckdb.connect()
+    escaped = database.replace("'", "''")
+    connection.execute(f"attach '{escaped}' as warehouse (read_only)")
+    return database, connection
+
+
 def run_evaluate(args: argparse.Namespace) -> int:
     """Handler of ``cdp identity evaluate``."""
-    import duckdb
 
     from cdp.identity.evaluate import (
         evaluate,
-        f1_score,
         format_report,
         locate_relation,
         register_evidence,
@@ -99,16 +113,12 @@ def run_evaluate(args: argparse.Namespace) -> int:
         register_predictions,
         register_truth,
         truth_scan_sql,
+        within_ceiling,
     )
 
-    database = args.database or os.environ.get("CDP_DUCKDB_PATH") or str(project_root() / "cdp.duckdb")
-    if not Path(database).exists():
-        raise SystemExit(f"{database} not found: run `dbt build` first (or pass --database)")
     tables = [table for item in args.tables or [] for table in item.split(",") if table]
-    connection = duckdb.connect()
+    database, connection = _attach_warehouse(args.database)
     try:
-        escaped = database.replace("'", "''")
-        connection.execute(f"attach '{escaped}' as warehouse (read_only)")
         if "." in args.model:
             schema, name = args.model.split(".", 1)
             relation = f'"warehouse"."{schema}"."{name}"'
@@ -140,10 +150,9 @@ def run_evaluate(args: argparse.Namespace) -> int:
     report.update(model=args.model, database=database, truth=str(args.truth), tables=tables or None)
     if ceiling is not None:
         report["evidence_ceiling"] = ceiling.to_dict()
-        share = min(result.recall / ceiling.recall, 1.0) if ceiling.recall else 1.0
-        report["share_of_ceiling_recall"] = round(share, 6)
-        # F1 with recall counted over the pairs the evidence makes findable.
-        report["f1_within_ceiling"] = round(f1_score(result.precision, share), 6)
+        reached, f1_within = within_ceiling(result.precision, result.recall, ceiling.recall)
+        report["share_of_ceiling_recall"] = round(reached, 6)
+        report["f1_within_ceiling"] = round(f1_within, 6)
     if args.output:
         args.output.parent.mkdir(parents=True, exist_ok=True)
         args.output.write_text(json.dumps(report, indent=2) + "\n")
@@ -167,17 +176,11 @@ def run_evaluate(args: argparse.Namespace) -> int:
 
 def run_export_parameters(args: argparse.Namespace) -> int:
     """Handler of ``cdp identity export-parameters``."""
-    import duckdb
 
     from cdp.identity.parameters import read_parameters, to_yaml
 
-    database = args.database or os.environ.get("CDP_DUCKDB_PATH") or str(project_root() / "cdp.duckdb")
-    if not Path(database).exists():
-        raise SystemExit(f"{database} not found: run `dbt build` first (or pass --database)")
-    connection = duckdb.connect()
+    _, connection = _attach_warehouse(args.database)
     try:
-        escaped = database.replace("'", "''")
-        connection.execute(f"attach '{escaped}' as warehouse (read_only)")
         try:
             text = to_yaml(read_parameters(connection, "warehouse"))
         except (LookupError, ValueError) as error:

@@ -94,6 +94,14 @@ def f1_score(precision: float, recall: float) -> float:
     return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
 
+def within_ceiling(precision: float, recall: float, ceiling_recall: float) -> tuple[float, float]:
+    """(recall reached, F1 within the ceiling): the share of the evidence ceiling's recall a clustering
+    reaches (at most 1), and its harmonic mean with the precision: the F1 over the pairs the evidence makes
+    findable."""
+    reached = min(recall / ceiling_recall, 1.0) if ceiling_recall else 1.0
+    return reached, f1_score(precision, reached)
+
+
 def truth_file(path: Path) -> Path:
     """The truth file: ``path`` itself, or record_truth.parquet|csv in the directory ``path``."""
     path = Path(path)
