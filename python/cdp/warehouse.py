@@ -71,6 +71,10 @@ class Manifest:
             key=lambda relation: relation.name,
         )
 
+    def marts(self) -> list[Relation]:
+        """The public marts: every model under models/marts/."""
+        return [model for model in self.models() if Path(model.path).parts[:2] == ("models", "marts")]
+
     def sources(self) -> list[Relation]:
         return sorted(
             (

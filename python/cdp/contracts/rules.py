@@ -75,6 +75,31 @@ COLUMN_RULES: tuple[ColumnRule, ...] = (
 )
 
 
+RATE_SUFFIXES = ("_rate", "_share", "_probability", "_stickiness")
+COUNT_SUFFIXES = ("_count", "_days", "_count_30d", "_days_30d")
+
+
+MART_COLUMN_RULES: tuple[ColumnRule, ...] = (
+    ColumnRule(
+        "rates, shares and probabilities lie in [0, 1]",
+        lambda name: name.endswith(RATE_SUFFIXES) or name in ("support", "confidence"),
+        lambda column: [gx.expectations.ExpectColumnValuesToBeBetween(column=column, min_value=0, max_value=1)],
+    ),
+    ColumnRule(
+        "counts are never negative",
+        lambda name: name.endswith(COUNT_SUFFIXES),
+        lambda column: [gx.expectations.ExpectColumnValuesToBeBetween(column=column, min_value=0)],
+    ),
+    ColumnRule(
+        "a net promoter score lies in [-100, 100]",
+        lambda name: name == "nps",
+        lambda column: [
+            gx.expectations.ExpectColumnValuesToBeBetween(column=column, min_value=-100, max_value=100)
+        ],
+    ),
+)
+
+
 def key_expectations(key_columns: Iterable[str]) -> list[Expectation]:
     """A staged model's record key is present and unique."""
     expectations: list[Expectation] = []
@@ -91,7 +116,15 @@ def declared_expectations(tests: Iterable[DbtTest]) -> list[Expectation]:
     for test in tests:
         if test.severity != "error" or not test.column:
             continue
-        if test.name == "unique":
+        if test.name == "unique" and "||" in test.column:
+            # A composite key written as a concatenation: `a || '|' || b` -> compound uniqueness of a, b.
+            parts = [part.strip() for part in test.column.split("||")]
+            expectations.append(
+                gx.expectations.ExpectCompoundColumnsToBeUnique(
+                    column_list=[part for part in parts if not part.startswith("'")]
+                )
+            )
+        elif test.name == "unique":
             expectations.append(gx.expectations.ExpectColumnValuesToBeUnique(column=test.column))
         elif test.name == "not_null":
             expectations.append(gx.expectations.ExpectColumnValuesToNotBeNull(column=test.column))
@@ -113,6 +146,29 @@ def column_expectations(columns: Iterable[str]) -> list[Expectation]:
         for rule in COLUMN_RULES
         if rule.applies(column)
         for expectation in rule.build(column)
+    ]
+
+
+def mart_column_expectations(columns: Iterable[str]) -> list[Expectation]:
+    """The staging naming rules plus the marts' own: rates in [0, 1], counts not negative, NPS in range."""
+    return [
+        *column_expectations(columns),
+        *(
+            expectation
+            for column in columns
+            if not column.startswith(("is_", "has_"))
+            for rule in MART_COLUMN_RULES
+            if rule.applies(column)
+            for expectation in rule.build(column)
+        ),
+    ]
+
+
+def published_expectations(declared_columns: list[str]) -> list[Expectation]:
+    """A public mart has exactly the columns its yml publishes, in that order, and is not empty."""
+    return [
+        gx.expectations.ExpectTableColumnsToMatchOrderedList(column_list=declared_columns),
+        gx.expectations.ExpectTableRowCountToBeBetween(min_value=1),
     ]
 
 

@@ -1,4 +1,4 @@
-"""Run the data contracts: one great-expectations suite per staged and per quarantine model, validated on
+"""Run the data contracts: one great-expectations suite per staged, quarantine and mart model, validated on
 DataFrames read from DuckDB (great-expectations' SQL datasource does not work on DuckDB 2.0 yet)."""
 
 from __future__ import annotations
@@ -81,7 +81,7 @@ class Validator:
 def run_contracts(
     manifest: Manifest | None = None, database: str | None = None, report_path: Path | None = None
 ) -> list[SuiteResult]:
-    """Validate every staged and quarantine model; write a JSON report if asked; return the results."""
+    """Validate every staged, quarantine and mart model; write a JSON report if asked; return the results."""
     manifest = manifest or Manifest.load()
     validator = Validator()
     results: list[SuiteResult] = []
@@ -98,6 +98,14 @@ def run_contracts(
                     *rules.declared_expectations(model.tests),
                     *rules.column_expectations(frame.columns),
                 ]
+            results.append(validator.validate(model.name, frame, expectations))
+        for model in manifest.marts():
+            frame = connection.execute(f"select * from {model.relation_name}").df()
+            expectations = [
+                *rules.published_expectations(list(model.columns)),
+                *rules.declared_expectations(model.tests),
+                *rules.mart_column_expectations(frame.columns),
+            ]
             results.append(validator.validate(model.name, frame, expectations))
 
     if report_path is not None:
