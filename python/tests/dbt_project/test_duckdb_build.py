@@ -84,7 +84,7 @@ def test_every_model_and_column_is_documented_and_classified(manifest: Manifest,
     problems = []
     for model in manifest.models():
         node_columns = model.columns
-        if not model.name.startswith("stg_") and not model.name.startswith("base_"):
+        if not model.name.startswith(("stg_", "base_", "dim_", "fct_", "mart_")):
             continue
         actual = [row[0] for row in connection.execute(f"describe {model.relation_name}").fetchall()]
         for column in actual:

@@ -1,0 +1,28 @@
+"""``cdp replay``: write the raw Parquet tables as they stood at an earlier load (rows loaded up to a moment)."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import datetime, timedelta
+from pathlib import Path
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "replay", help="copy raw Parquet tables keeping only rows loaded up to a moment (incremental runs)"
+    )
+    parser.add_argument("--raw", required=True, type=Path, help="raw Parquet folder (cdp datagen --out)")
+    parser.add_argument("--out", required=True, type=Path, help="where to write the copy")
+    when = parser.add_mutually_exclusive_group(required=True)
+    when.add_argument("--until", type=datetime.fromisoformat, help="keep rows loaded at or before (ISO)")
+    when.add_argument("--days-before-end", type=float, help="keep rows loaded up to N days before the newest")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from cdp.replay import newest_load, write_loaded_until
+
+    until = args.until or newest_load(args.raw) - timedelta(days=args.days_before_end)
+    written = write_loaded_until(args.raw, args.out, until)
+    print(f"rows loaded until {until}: {sum(written.values()):,} in {len(written)} tables -> {args.out}")
+    return 0
