@@ -1,9 +1,13 @@
-"""Benchmark ``dbt build`` of the whole project.
+"""Benchmark ``dbt build`` of the whole project, and an incremental run after one more day of data.
 
-Usage: ``python benchmarks/bench_dbt_build.py [--engine duckdb|spark] [SIZES...]``
-A size of ``demo`` builds the committed demo seeds; a number N generates N people as Parquet
-(seed 42, outside the timing) and builds on it through ``cdp__raw_parquet_path``. Each size runs in a fresh
-warehouse. Prints people, raw rows, seconds and nodes per size. Default: duckdb at demo, 10000, 100000.
+Usage: ``python benchmarks/bench_dbt_build.py [--engine E] [--incremental] [--raw-cache DIR] SIZES``
+A size of ``demo`` builds the committed demo seeds; a number N generates N people as Parquet (seed 42, outside
+the timing; reused from ``--raw-cache`` when there) and builds on it through ``cdp__raw_parquet_path``.
+Each size runs in a fresh warehouse. Prints seconds, nodes and the node-seconds spent per layer (staging,
+identity, marts: summed over dbt's threads, so they can exceed the wall time).
+
+``--incremental`` (sized runs only): the full build runs on the raw data minus its last day of loads
+(``cdp replay``), then the timed incremental run on all of it, as a nightly job would see one more day.
 """
 
 from __future__ import annotations
@@ -18,16 +22,74 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "python"))
 DBT = str(Path(sys.executable).with_name("dbt"))
 
 
-def _dbt(args: list[str], env: dict[str, str]) -> None:
+def _dbt(args: list[str], env: dict[str, str]) -> float:
+    started = time.perf_counter()
     result = subprocess.run([DBT, *args], cwd=ROOT, env=env, capture_output=True, text=True)
     if result.returncode != 0:
         sys.exit(f"dbt {' '.join(args)} failed:\n{result.stdout[-4000:]}")
+    return time.perf_counter() - started
 
 
-def run_one(engine: str, size: str, workdir: Path) -> dict[str, object]:
+def _layers(workdir: Path) -> dict[str, float]:
+    """Node-seconds per layer of the last dbt command (tests counted with the layer they test)."""
+    results = json.loads((workdir / "target" / "run_results.json").read_text())["results"]
+    manifest = json.loads((workdir / "target" / "manifest.json").read_text())
+    nodes = manifest["nodes"]
+    layers: dict[str, float] = {"staging": 0.0, "identity": 0.0, "marts": 0.0, "other": 0.0}
+    for result in results:
+        node = nodes.get(result["unique_id"], {})
+        if node.get("resource_type") == "test":
+            parents = node.get("depends_on", {}).get("nodes", [])
+            node = nodes.get(parents[0], {}) if parents else {}
+        path = node.get("original_file_path", "")
+        layer = next(
+            (
+                name
+                for prefix, name in (
+                    ("models/staging", "staging"),
+                    ("models/intermediate/identity", "identity"),
+                    ("models/marts", "marts"),
+                    ("models/intermediate", "marts"),
+                )
+                if path.startswith(prefix)
+            ),
+            "other",
+        )
+        layers[layer] += result.get("execution_time") or 0.0
+    return {name: round(seconds, 1) for name, seconds in layers.items()}
+
+
+def _generate(size: str, raw: Path, env: dict[str, str]) -> None:
+    if raw.exists() and any(raw.iterdir()):
+        return
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "cdp.cli",
+            "datagen",
+            "--people",
+            size,
+            "--seed",
+            "42",
+            "--format",
+            "parquet",
+            "--out",
+            str(raw),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+
+def run_one(engine: str, size: str, workdir: Path, incremental: bool, raw_cache: Path | None) -> list[dict]:
     target = "dev" if engine == "duckdb" else "spark"
     env = dict(os.environ)
     env.update(
@@ -39,75 +101,48 @@ def run_one(engine: str, size: str, workdir: Path) -> dict[str, object]:
         CDP_DUCKDB_PATH=str(workdir / "cdp.duckdb"),
         CDP_SPARK_DIR=str(workdir / "spark"),
     )
-    raw_rows: int | str = "demo seeds"
     if size == "demo":
-        started = time.perf_counter()
-        _dbt(["build", "--target", target], env)
+        seconds = _dbt(["build", "--target", target], env)
+        return [{"run": "full build", "seconds": seconds, "layers": _layers(workdir)}]
+
+    raw = (raw_cache / f"people-{size}") if raw_cache else workdir / "raw"
+    _generate(size, raw, env)
+    build = ["build", "--target", target, "--exclude", "path:seeds/demo", "--vars"]
+    rows = []
+    if incremental:
+        from datetime import timedelta
+
+        from cdp.replay import newest_load, write_loaded_until
+
+        earlier = workdir / "raw_minus_last_day"
+        write_loaded_until(raw, earlier, newest_load(raw) - timedelta(days=1))
+        seconds = _dbt([*build, json.dumps({"cdp__raw_parquet_path": str(earlier)})], env)
+        rows.append({"run": "full build, all but last day", "seconds": seconds, "layers": _layers(workdir)})
+        seconds = _dbt([*build, json.dumps({"cdp__raw_parquet_path": str(raw)})], env)
+        rows.append({"run": "incremental, +1 day", "seconds": seconds, "layers": _layers(workdir)})
     else:
-        raw = workdir / "raw"
-        generated = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "cdp.cli",
-                "datagen",
-                "--people",
-                size,
-                "--seed",
-                "42",
-                "--format",
-                "parquet",
-                "--out",
-                str(raw),
-            ],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        raw_rows = next(
-            line.split()[-1] + " raw rows"
-            for line in generated.stdout.splitlines()
-            if line.startswith("total")
-        )
-        started = time.perf_counter()
-        _dbt(
-            [
-                "build",
-                "--target",
-                target,
-                "--vars",
-                json.dumps({"cdp__raw_parquet_path": str(raw)}),
-                "--exclude",
-                "path:seeds/demo",
-            ],
-            env,
-        )
-    seconds = time.perf_counter() - started
-    results = json.loads((workdir / "target" / "run_results.json").read_text())["results"]
-    return {
-        "engine": engine,
-        "size": size,
-        "seconds": round(seconds, 1),
-        "nodes": len(results),
-        "raw": raw_rows,
-    }
+        seconds = _dbt([*build, json.dumps({"cdp__raw_parquet_path": str(raw)})], env)
+        rows.append({"run": "full build", "seconds": seconds, "layers": _layers(workdir)})
+    return rows
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sizes", nargs="*", default=["demo", "10000", "100000"])
     parser.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb")
+    parser.add_argument("--incremental", action="store_true", help="full build minus a day, then +1 day")
+    parser.add_argument("--raw-cache", type=Path, help="keep / reuse generated raw data here")
     args = parser.parse_args()
-    print(f"{'engine':<8} {'size':>9} {'seconds':>9} {'nodes':>6}  raw data")
+    print(f"{'engine':<8} {'size':>9} {'run':<34} {'seconds':>8}  node-seconds per layer")
     for size in args.sizes:
         with tempfile.TemporaryDirectory(prefix="cdp-bench-") as tmp:
-            row = run_one(args.engine, size, Path(tmp))
-        print(
-            f"{row['engine']:<8} {row['size']:>9} {row['seconds']:>9} {row['nodes']:>6}  {row['raw']}",
-            flush=True,
-        )
+            incremental = args.incremental and size != "demo"
+            for row in run_one(args.engine, size, Path(tmp), incremental, args.raw_cache):
+                layers = "  ".join(f"{name} {seconds}" for name, seconds in row["layers"].items())
+                print(
+                    f"{args.engine:<8} {size:>9} {row['run']:<34} {row['seconds']:>8.1f}  {layers}",
+                    flush=True,
+                )
 
 
 if __name__ == "__main__":

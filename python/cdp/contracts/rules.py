@@ -83,7 +83,9 @@ MART_COLUMN_RULES: tuple[ColumnRule, ...] = (
     ColumnRule(
         "rates, shares and probabilities lie in [0, 1]",
         lambda name: name.endswith(RATE_SUFFIXES) or name in ("support", "confidence"),
-        lambda column: [gx.expectations.ExpectColumnValuesToBeBetween(column=column, min_value=0, max_value=1)],
+        lambda column: [
+            gx.expectations.ExpectColumnValuesToBeBetween(column=column, min_value=0, max_value=1)
+        ],
     ),
     ColumnRule(
         "counts are never negative",

@@ -1,5 +1,6 @@
-"""Replay raw data as it arrived: copies of the raw Parquet tables holding only the rows loaded up to a moment,
-so incremental builds can be run batch after batch (tests, benchmarks) and compared with a full refresh."""
+"""Replay raw data as it arrived: copies of the raw Parquet tables holding only the rows loaded up to a
+moment, so incremental builds can run batch after batch (tests, benchmarks) and be compared with a full
+refresh."""
 
 from __future__ import annotations
 
@@ -45,5 +46,7 @@ def write_loaded_until(raw: Path, out: Path, until: datetime) -> dict[str, int]:
                 f"or try_cast({LOADED_AT} as timestamp) <= timestamp '{until.isoformat(sep=' ')}'"
             )
             connection.execute(f"copy ({query}) to '{target}' (format parquet)")
-            written[table] = connection.execute(f"select count(*) from read_parquet('{target}')").fetchone()[0]
+            written[table] = connection.execute(f"select count(*) from read_parquet('{target}')").fetchone()[
+                0
+            ]
     return written

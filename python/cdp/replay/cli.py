@@ -1,4 +1,4 @@
-"""``cdp replay``: write the raw Parquet tables as they stood at an earlier load (rows loaded up to a moment)."""
+"""``cdp replay``: write the raw Parquet tables as they stood at an earlier load."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""Incremental facts: loading the raw data in batches and running dbt after each batch gives exactly the marts a
-full refresh on all the data gives (late rows included: the generator delivers some rows days late)."""
+"""Incremental facts: loading the raw data in batches and running dbt after each batch gives exactly the
+marts a full refresh on all the data gives (late rows included: the generator delivers some rows late)."""
 
 from __future__ import annotations
 
@@ -32,7 +32,8 @@ def _canonical(value: object) -> str:
 
 def _rows(connection: duckdb.DuckDBPyConnection, relation: str) -> list[tuple[str, ...]]:
     return sorted(
-        tuple(_canonical(v) for v in row) for row in connection.execute(f"select * from {relation}").fetchall()
+        tuple(_canonical(v) for v in row)
+        for row in connection.execute(f"select * from {relation}").fetchall()
     )
 
 
@@ -40,7 +41,18 @@ def _rows(connection: duckdb.DuckDBPyConnection, relation: str) -> list[tuple[st
 def raw(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("raw") / "full"
     subprocess.run(
-        [sys.executable, "-m", "cdp.cli", "datagen", "--people", str(PEOPLE), "--seed", "11", "--out", str(out)],
+        [
+            sys.executable,
+            "-m",
+            "cdp.cli",
+            "datagen",
+            "--people",
+            str(PEOPLE),
+            "--seed",
+            "11",
+            "--out",
+            str(out),
+        ],
         check=True,
         capture_output=True,
     )

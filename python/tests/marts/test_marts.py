@@ -1,5 +1,5 @@
-"""The marts keep the promises BI tools and syncs rely on: contracts enforced, keys tested, exposures declared,
-no direct PII in the masked 360, and channel totals that reconcile with what was staged."""
+"""The marts keep the promises BI tools and syncs rely on: contracts enforced, keys tested, exposures
+declared, no direct PII in the masked 360, and channel totals that reconcile with what was staged."""
 
 from __future__ import annotations
 
