@@ -1,0 +1,159 @@
+{#- One row per customer who used the app: features used, login pattern, most active hour of the day (UTC) and day
+    of the week, recency of use. From fct_product_usage_daily with the customer attached through
+    int_app_identities_resolved; usage of pairs that resolved to no customer is left out. -#}
+with
+
+product_usage as (
+
+    select * from {{ ref('fct_product_usage_daily') }}
+
+),
+
+app_identities as (
+
+    select * from {{ ref('int_app_identities_resolved') }}
+
+),
+
+as_of as (
+
+    select * from {{ ref('int_as_of_date') }}
+
+),
+
+usage_resolved as (
+
+    select
+        app_identities.customer_id,
+        product_usage.device_id,
+        product_usage.event_type,
+        product_usage.feature,
+        product_usage.activity_hour,
+        {{ cdp_iso_day_of_week('product_usage.activity_date') }} as activity_weekday,
+        product_usage.event_count,
+        product_usage.last_event_at,
+        product_usage.activity_date,
+        product_usage.activity_date > cast({{ dbt.dateadd('day', -30, 'as_of.as_of_date') }} as date)
+        and product_usage.activity_date <= as_of.as_of_date as is_last_30_days
+    from product_usage
+    inner join app_identities
+        on
+            product_usage.device_id = app_identities.device_id
+            and coalesce(product_usage.account_id, '') = coalesce(app_identities.account_id, '')
+    cross join as_of
+    where app_identities.customer_id is not null
+
+),
+
+customer_usage as (
+
+    select
+        customer_id,
+        sum(event_count) as app_event_count,
+        count(distinct device_id) as device_count,
+        count(distinct activity_date) as active_days,
+        count(distinct case when is_last_30_days then activity_date end) as active_days_30d,
+        count(distinct feature) as features_used_count,
+        count(distinct case when is_last_30_days then feature end) as features_used_30d_count,
+        sum(case when event_type = 'feature_used' then event_count else 0 end) as feature_use_count,
+        sum(case when event_type = 'login' then event_count else 0 end) as login_count,
+        count(distinct case when event_type = 'login' then activity_date end) as login_days,
+        count(distinct case when event_type = 'login' and is_last_30_days then activity_date end)
+            as login_days_30d,
+        min(activity_date) as first_activity_date,
+        max(activity_date) as last_activity_date,
+        max(case when event_type = 'login' then last_event_at end) as last_login_at
+    from usage_resolved
+    group by customer_id
+
+),
+
+hours_ranked as (
+
+    select
+        customer_id,
+        activity_hour,
+        row_number() over (
+            partition by customer_id
+            order by sum(event_count) desc, activity_hour
+        ) as hour_rank
+    from usage_resolved
+    group by customer_id, activity_hour
+
+),
+
+weekdays_ranked as (
+
+    select
+        customer_id,
+        activity_weekday,
+        row_number() over (
+            partition by customer_id
+            order by sum(event_count) desc, activity_weekday
+        ) as weekday_rank
+    from usage_resolved
+    group by customer_id, activity_weekday
+
+),
+
+features_ranked as (
+
+    select
+        customer_id,
+        feature,
+        row_number() over (
+            partition by customer_id
+            order by sum(event_count) desc, feature
+        ) as feature_rank
+    from usage_resolved
+    where feature is not null
+    group by customer_id, feature
+
+),
+
+final as (
+
+    select
+        cast(customer_usage.customer_id as {{ dbt.type_string() }}) as customer_id,
+        cast(features_ranked.feature as {{ dbt.type_string() }}) as most_used_feature,
+        cast(customer_usage.app_event_count as bigint) as app_event_count,
+        cast(customer_usage.device_count as bigint) as device_count,
+        cast(customer_usage.active_days as bigint) as active_days,
+        cast(customer_usage.active_days_30d as bigint) as active_days_30d,
+        cast(customer_usage.features_used_count as bigint) as features_used_count,
+        cast(customer_usage.features_used_30d_count as bigint) as features_used_30d_count,
+        cast(customer_usage.feature_use_count as bigint) as feature_use_count,
+        cast(customer_usage.login_count as bigint) as login_count,
+        cast(customer_usage.login_days as bigint) as login_days,
+        cast(customer_usage.login_days_30d as bigint) as login_days_30d,
+        cast(hours_ranked.activity_hour as integer) as most_active_hour,
+        cast(weekdays_ranked.activity_weekday as integer) as most_active_weekday,
+        cast(
+            {{ dbt.datediff('customer_usage.last_activity_date', 'as_of.as_of_date', 'day') }}
+            as integer
+        ) as days_since_last_activity,
+        cast(
+            {{ dbt.datediff('cast(customer_usage.last_login_at as date)', 'as_of.as_of_date', 'day') }}
+            as integer
+        ) as days_since_last_login,
+        cast(customer_usage.first_activity_date as date) as first_activity_date,
+        cast(customer_usage.last_activity_date as date) as last_activity_date,
+        cast(customer_usage.last_login_at as timestamp) as last_login_at
+    from customer_usage
+    cross join as_of
+    left join hours_ranked
+        on
+            customer_usage.customer_id = hours_ranked.customer_id
+            and hours_ranked.hour_rank = 1
+    left join weekdays_ranked
+        on
+            customer_usage.customer_id = weekdays_ranked.customer_id
+            and weekdays_ranked.weekday_rank = 1
+    left join features_ranked
+        on
+            customer_usage.customer_id = features_ranked.customer_id
+            and features_ranked.feature_rank = 1
+
+)
+
+select * from final
