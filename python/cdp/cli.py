@@ -15,11 +15,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     from cdp.contracts import cli as contracts_cli
     from cdp.datagen import cli as datagen_cli
     from cdp.identity import cli as identity_cli
+    from cdp.marts import cli as marts_cli
     from cdp.replay import cli as replay_cli
 
     datagen_cli.add_parser(commands)
     contracts_cli.add_parser(commands)
     identity_cli.add_parser(commands)
+    marts_cli.add_parser(commands)
     replay_cli.add_parser(commands)
     summary.add_parser(commands)
 

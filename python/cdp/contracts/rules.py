@@ -3,6 +3,7 @@ new source is covered the moment it follows them) plus the promises its dbt test
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -77,19 +78,29 @@ COLUMN_RULES: tuple[ColumnRule, ...] = (
 
 RATE_SUFFIXES = ("_rate", "_share", "_probability", "_stickiness")
 COUNT_SUFFIXES = ("_count", "_days", "_count_30d", "_days_30d")
+# Ratios named as rates that may exceed 1: ad platforms report more clicks than impressions on some days.
+UNBOUNDED_RATES = ("click_through_rate",)
+
+
+def _is_z_score(name: str) -> bool:
+    return name.startswith("z_") or "_z_" in name
 
 
 MART_COLUMN_RULES: tuple[ColumnRule, ...] = (
     ColumnRule(
         "rates, shares and probabilities lie in [0, 1]",
-        lambda name: name.endswith(RATE_SUFFIXES) or name in ("support", "confidence"),
+        lambda name: (
+            (name.endswith(RATE_SUFFIXES) or name in ("support", "confidence"))
+            and name not in UNBOUNDED_RATES
+            and not _is_z_score(name)
+        ),
         lambda column: [
             gx.expectations.ExpectColumnValuesToBeBetween(column=column, min_value=0, max_value=1)
         ],
     ),
     ColumnRule(
         "counts are never negative",
-        lambda name: name.endswith(COUNT_SUFFIXES),
+        lambda name: name.endswith(COUNT_SUFFIXES) and not _is_z_score(name),
         lambda column: [gx.expectations.ExpectColumnValuesToBeBetween(column=column, min_value=0)],
     ),
     ColumnRule(
@@ -111,6 +122,16 @@ def key_expectations(key_columns: Iterable[str]) -> list[Expectation]:
     return expectations
 
 
+def composite_key_columns(expression: str) -> list[str]:
+    """The columns of a concatenated key: `coalesce(a, '') || '|' || cast(b as string)` -> a, b."""
+    columns = []
+    for part in expression.split("||"):
+        match = re.match(r"\s*(?:(?:cast|coalesce)\(\s*)?([a-z_][a-z0-9_]*)", part.strip().lower())
+        if match and not part.strip().startswith("'"):
+            columns.append(match.group(1))
+    return columns
+
+
 def declared_expectations(tests: Iterable[DbtTest]) -> list[Expectation]:
     """The promises a model's dbt tests make (keys, not-null columns, accepted values), restated for
     great-expectations so the contract report covers them too. Warn-only tests are not contracts."""
@@ -119,11 +140,11 @@ def declared_expectations(tests: Iterable[DbtTest]) -> list[Expectation]:
         if test.severity != "error" or not test.column:
             continue
         if test.name == "unique" and "||" in test.column:
-            # A composite key written as a concatenation: `a || '|' || b` -> compound uniqueness of a, b.
-            parts = [part.strip() for part in test.column.split("||")]
+            # A composite key written as a concatenation (`a || '|' || b`): compound uniqueness of its
+            # columns; like the SQL concatenation, a row with a NULL part is not checked.
             expectations.append(
                 gx.expectations.ExpectCompoundColumnsToBeUnique(
-                    column_list=[part for part in parts if not part.startswith("'")]
+                    column_list=composite_key_columns(test.column), ignore_row_if="any_value_is_missing"
                 )
             )
         elif test.name == "unique":
@@ -163,6 +184,14 @@ def mart_column_expectations(columns: Iterable[str]) -> list[Expectation]:
             if rule.applies(column)
             for expectation in rule.build(column)
         ),
+    ]
+
+
+def masked_expectations(hashed_columns: Iterable[str]) -> list[Expectation]:
+    """In a masked model, the columns holding direct PII in its source are salted SHA-256 hex digests."""
+    return [
+        gx.expectations.ExpectColumnValuesToMatchRegex(column=column, regex=r"^[0-9a-f]{64}$")
+        for column in hashed_columns
     ]
 
 

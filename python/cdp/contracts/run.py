@@ -17,6 +17,7 @@ from cdp.contracts import rules
 from cdp.warehouse import Manifest, Relation, connect_duckdb
 
 QUARANTINE_SUFFIX = "_quarantine"
+MASKED_SUFFIX = "_masked"
 
 
 @dataclass
@@ -49,6 +50,19 @@ def _describe_failure(result) -> str:
     detail = result.result or {}
     sample = detail.get("partial_unexpected_list") or detail.get("observed_value")
     return f"{config.type}({column}) unexpected={detail.get('unexpected_count')} sample={str(sample)[:160]}"
+
+
+def _hashed_columns(manifest: Manifest, model: Relation) -> list[str]:
+    """For a masked model (`<name>_masked`), the columns that are direct PII in `<name>` and not redacted."""
+    if not model.name.endswith(MASKED_SUFFIX):
+        return []
+    source = manifest.model(model.name.removesuffix(MASKED_SUFFIX))
+    return [
+        name
+        for name, column in source.columns.items()
+        if (meta := column.get("config", {}).get("meta") or column.get("meta", {})).get("pii") == "direct"
+        and meta.get("masking") != "redact"
+    ]
 
 
 class Validator:
@@ -101,10 +115,12 @@ def run_contracts(
             results.append(validator.validate(model.name, frame, expectations))
         for model in manifest.marts():
             frame = connection.execute(f"select * from {model.relation_name}").df()
+            hashed = _hashed_columns(manifest, model)
             expectations = [
                 *rules.published_expectations(list(model.columns)),
                 *rules.declared_expectations(model.tests),
-                *rules.mart_column_expectations(frame.columns),
+                *rules.mart_column_expectations([c for c in frame.columns if c not in hashed]),
+                *rules.masked_expectations(hashed),
             ]
             results.append(validator.validate(model.name, frame, expectations))
 
