@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The main job, end to end on the embedded DuckDB default:
-#   set-up -> (optionally) generate raw data -> dbt build -> data-contract checks -> summary.
+#   set-up -> (optionally) generate raw data -> dbt build -> data-contract checks -> summaries -> identity scores.
 # By default it builds the committed demo seeds. PEOPLE=100000 bash scripts/demo.sh generates that many people
 # as Parquet under data/raw/ and builds on those instead.
 set -euo pipefail
@@ -26,8 +26,11 @@ echo "== dbt build took $(( $(date +%s) - started )) s"
 echo "== data contracts (great-expectations over the staged data)"
 cdp contracts --target dev
 
-echo "== summary"
+echo "== summary: rows in / staged / quarantined per source"
 cdp summary --target dev
+
+echo "== the customer marts at a glance"
+cdp marts summary --target dev
 
 echo "== identity resolution scored against the generator's hidden truth"
 cdp identity evaluate --truth "$truth_dir" --ceiling
