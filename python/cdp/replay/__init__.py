@@ -13,8 +13,13 @@ LOADED_AT = "_loaded_at"
 
 
 def raw_tables(raw: Path) -> list[str]:
-    """The raw tables under ``raw`` (one folder of Parquet files each, as ``cdp datagen`` writes them)."""
-    return sorted(path.name for path in raw.iterdir() if path.is_dir() and any(path.glob("*.parquet")))
+    """The raw tables under ``raw`` (one folder of Parquet files each, as ``cdp datagen`` writes them; the
+    generator's hidden truth sits in ``_truth`` and is not a raw table)."""
+    return sorted(
+        path.name
+        for path in raw.iterdir()
+        if path.is_dir() and not path.name.startswith("_") and any(path.glob("*.parquet"))
+    )
 
 
 def newest_load(raw: Path) -> datetime:
