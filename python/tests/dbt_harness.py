@@ -63,3 +63,10 @@ class DbtProject:
         """``dbt build`` of everything: demo seeds, staging, tests."""
         self.dbt("build", *extra)
         return self.run_results()
+
+
+def generate_parquet(out: Path, people: int, seed: int) -> Path:
+    """``cdp datagen`` of ``people`` people as Parquet into ``out`` (raw tables and the hidden ``_truth``)."""
+    command = [sys.executable, "-m", "cdp.cli", "datagen", "--people", str(people), "--seed", str(seed)]
+    subprocess.run([*command, "--format", "parquet", "--out", str(out)], check=True, capture_output=True)
+    return out

@@ -80,3 +80,66 @@
         1 = 1
     {%- endif -%}
 {%- endmacro %}
+
+
+{#- The CTE chain that cuts an event stream into sessions, comma-terminated to sit in a WITH list:
+    events_with_previous (the session key and the previous event's time), events_flagged (is_session_start, by
+    the inactivity gap), events_numbered (session_number per key) and events_ranked (event_position,
+    reverse_event_position and reverse_position_by_sign_in within the session). `events_cte` has event_id,
+    occurred_at and account_id; `session_key` is the SQL of the key events are sessionised by. -#}
+{% macro cdp_session_event_ctes(events_cte, session_key) -%}
+events_with_previous as (
+
+    select
+        *,
+        {{ session_key }} as session_key,
+        lag(occurred_at) over (
+            partition by {{ session_key }}
+            order by occurred_at, event_id
+        ) as previous_occurred_at
+    from {{ events_cte }}
+
+),
+
+events_flagged as (
+
+    select
+        *,
+        {{ cdp_is_session_start('occurred_at', 'previous_occurred_at') }} as is_session_start
+    from events_with_previous
+
+),
+
+events_numbered as (
+
+    select
+        *,
+        sum(is_session_start) over (
+            partition by session_key
+            order by occurred_at, event_id
+            rows between unbounded preceding and current row
+        ) as session_number
+    from events_flagged
+
+),
+
+events_ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by session_key, session_number
+            order by occurred_at, event_id
+        ) as event_position,
+        row_number() over (
+            partition by session_key, session_number
+            order by occurred_at desc, event_id desc
+        ) as reverse_event_position,
+        row_number() over (
+            partition by session_key, session_number, account_id is null
+            order by occurred_at desc, event_id desc
+        ) as reverse_position_by_sign_in
+    from events_numbered
+
+),
+{%- endmacro %}

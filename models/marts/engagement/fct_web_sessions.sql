@@ -21,60 +21,7 @@ web_events as (
 
 ),
 
-events_with_previous as (
-
-    select
-        *,
-        {{ session_key }} as session_key,
-        lag(occurred_at) over (
-            partition by {{ session_key }}
-            order by occurred_at, event_id
-        ) as previous_occurred_at
-    from web_events
-
-),
-
-events_flagged as (
-
-    select
-        *,
-        {{ cdp_is_session_start('occurred_at', 'previous_occurred_at') }} as is_session_start
-    from events_with_previous
-
-),
-
-events_numbered as (
-
-    select
-        *,
-        sum(is_session_start) over (
-            partition by session_key
-            order by occurred_at, event_id
-            rows between unbounded preceding and current row
-        ) as session_number
-    from events_flagged
-
-),
-
-events_ranked as (
-
-    select
-        *,
-        row_number() over (
-            partition by session_key, session_number
-            order by occurred_at, event_id
-        ) as event_position,
-        row_number() over (
-            partition by session_key, session_number
-            order by occurred_at desc, event_id desc
-        ) as reverse_event_position,
-        row_number() over (
-            partition by session_key, session_number, account_id is null
-            order by occurred_at desc, event_id desc
-        ) as reverse_position_by_sign_in
-    from events_numbered
-
-),
+{{ cdp_session_event_ctes('web_events', session_key) }}
 
 sessions as (
 

@@ -3,26 +3,11 @@ project's own conventions (documentation, PII classes, quarantine per source) ho
 
 from __future__ import annotations
 
-import duckdb
-import pytest
-
 from cdp.summary import staging_counts
 from cdp.warehouse import Manifest
 from tests.dbt_harness import DbtProject
 
 PII_CLASSES = {"direct", "linkable", "none"}
-
-
-@pytest.fixture(scope="module")
-def manifest(duckdb_project: DbtProject) -> Manifest:
-    return Manifest(duckdb_project.manifest())
-
-
-@pytest.fixture(scope="module")
-def connection(duckdb_project: DbtProject):
-    con = duckdb.connect(str(duckdb_project.duckdb_path), read_only=True)
-    yield con
-    con.close()
 
 
 def test_every_node_builds_and_every_dbt_test_passes(duckdb_project: DbtProject) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -12,7 +10,7 @@ import pytest
 
 from cdp.summary import staging_counts
 from cdp.warehouse import Manifest
-from tests.dbt_harness import DbtProject
+from tests.dbt_harness import DbtProject, generate_parquet
 
 PEOPLE = 400
 
@@ -20,25 +18,7 @@ PEOPLE = 400
 @pytest.fixture(scope="module")
 def parquet_project(tmp_path_factory: pytest.TempPathFactory) -> tuple[DbtProject, Path]:
     workdir = tmp_path_factory.mktemp("parquet")
-    raw = workdir / "raw"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "cdp.cli",
-            "datagen",
-            "--people",
-            str(PEOPLE),
-            "--seed",
-            "7",
-            "--format",
-            "parquet",
-            "--out",
-            str(raw),
-        ],
-        check=True,
-        capture_output=True,
-    )
+    raw = generate_parquet(workdir / "raw", PEOPLE, seed=7)
     project = DbtProject("dev", workdir, {})
     vars_ = f"{{cdp__raw_parquet_path: '{raw}'}}"
     project.dbt("build", "--vars", vars_, "--exclude", "path:seeds/demo")

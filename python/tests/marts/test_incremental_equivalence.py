@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 import subprocess
-import sys
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -15,7 +14,7 @@ import pytest
 
 from cdp.replay import newest_load, write_loaded_until
 from cdp.warehouse import Manifest
-from tests.dbt_harness import DbtProject
+from tests.dbt_harness import DbtProject, generate_parquet
 
 PEOPLE = 300
 
@@ -39,24 +38,7 @@ def _rows(connection: duckdb.DuckDBPyConnection, relation: str) -> list[tuple[st
 
 @pytest.fixture(scope="module")
 def raw(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("raw") / "full"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "cdp.cli",
-            "datagen",
-            "--people",
-            str(PEOPLE),
-            "--seed",
-            "11",
-            "--out",
-            str(out),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    return out
+    return generate_parquet(tmp_path_factory.mktemp("raw") / "full", PEOPLE, seed=11)
 
 
 def _run(project: DbtProject, raw: Path, *extra: str) -> subprocess.CompletedProcess[str]:

@@ -5,25 +5,10 @@ from __future__ import annotations
 
 import re
 
-import duckdb
-import pytest
-
 from cdp.warehouse import Manifest
 from tests.dbt_harness import DbtProject
 
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
-
-
-@pytest.fixture(scope="module")
-def manifest(duckdb_project: DbtProject) -> Manifest:
-    return Manifest(duckdb_project.manifest())
-
-
-@pytest.fixture(scope="module")
-def connection(duckdb_project: DbtProject):
-    con = duckdb.connect(str(duckdb_project.duckdb_path), read_only=True)
-    yield con
-    con.close()
 
 
 def _node(duckdb_project: DbtProject, name: str) -> dict:
