@@ -19,7 +19,9 @@ def _components(project: DbtProject) -> set[tuple[str, str, str]]:
 
 def _run_components(project: DbtProject, *args: str) -> str:
     """Rebuild the graph and its components; returns what the components macro logged."""
-    result = project.dbt("run", "-s", "int_identity_observations+", "--exclude", "int_fs_*", *args)
+    # The identity models only: the marts downstream need parents this test never builds.
+    selection = "int_identity_observations+,path:models/intermediate/identity"
+    result = project.dbt("run", "-s", selection, "--exclude", "int_fs_*", *args)
     return "\n".join(
         line
         for line in result.stdout.splitlines()
