@@ -23,7 +23,7 @@ started=$(date +%s)
 dbt build --target dev "${build_args[@]}"
 echo "== dbt build took $(( $(date +%s) - started )) s"
 
-echo "== data contracts (great-expectations over the staged data)"
+echo "== data contracts (great-expectations over the staged data and the marts)"
 cdp contracts --target dev
 
 echo "== summary: rows in / staged / quarantined per source"
