@@ -1,5 +1,6 @@
-"""Incremental facts: loading the raw data in batches and running dbt after each batch gives exactly the
-marts a full refresh on all the data gives (late rows included: the generator delivers some rows late)."""
+"""Incremental models (base models by load month, event facts by day): loading the raw data in batches and
+running dbt after each batch gives exactly the staged, quarantined and mart rows a full refresh on all the
+data gives (late rows and re-delivered keys included: some rows come late, some twice)."""
 
 from __future__ import annotations
 
@@ -74,18 +75,31 @@ def test_incremental_runs_rebuild_only_recent_days(built) -> None:
         assert "max(max_loaded_at)" in result["compiled_code"].replace('"', ""), result["unique_id"]
 
 
-def test_every_mart_equals_a_full_refresh(built) -> None:
+def test_base_models_normalise_only_the_months_they_rebuild(built) -> None:
+    _, _, last_run = built
+    base_models = [r for r in last_run if r["unique_id"].startswith("model.cdp.base_")]
+    assert len(base_models) == 17, [r["unique_id"] for r in base_models]
+    for result in base_models:
+        # The incremental branch filters the raw rows by the newest load already built.
+        assert "max(loaded_at)" in result["compiled_code"].replace('"', ""), result["unique_id"]
+
+
+def test_every_staged_model_and_mart_equals_a_full_refresh(built) -> None:
     incremental, full, _ = built
-    marts = Manifest(full.manifest()).marts()
+    manifest = Manifest(full.manifest())
+    marts = manifest.marts()
     assert len(marts) >= 20
+    staged = manifest.models("stg_")
+    assert len(staged) == 34
     mismatches = []
     with (
         duckdb.connect(str(incremental.duckdb_path), read_only=True) as left,
         duckdb.connect(str(full.duckdb_path), read_only=True) as right,
     ):
-        for mart in marts:
+        for mart in [*staged, *marts]:
             batched, refreshed = _rows(left, mart.relation_name), _rows(right, mart.relation_name)
-            assert refreshed, f"{mart.name} is empty: the comparison would prove nothing"
+            # A mart must have rows (else the comparison proves nothing); 300 people may file no erasure.
+            assert refreshed or mart.name.startswith("stg_"), f"{mart.name} is empty: proves nothing"
             if batched != refreshed:
                 only_batched = sorted(set(batched) - set(refreshed))[:2]
                 only_full = sorted(set(refreshed) - set(batched))[:2]

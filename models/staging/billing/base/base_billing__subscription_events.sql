@@ -1,10 +1,19 @@
 {{ cdp_demo_seed_dependency('billing_subscription_events') }}
-{{ config(materialized='table') }}
+{{
+    config(
+        materialized='incremental',
+        unique_key='loaded_month',
+        partition_by=['loaded_month'],
+        on_schema_change='fail',
+        meta={'cdp_delivery_key': 'subscription_event_id', 'cdp_delivery_order': 'loaded_at desc'}
+    )
+}}
 with
 
 source as (
 
     select * from {{ source('billing', 'subscription_events') }}
+    where {{ cdp_new_loads_filter('_loaded_at') }}
 
 ),
 
@@ -56,7 +65,6 @@ validated as (
         loaded_at,
         {{ cdp_dq_reason([
             ('subscription_event_id is null', 'missing_key'),
-            (cdp_is_duplicate_key('subscription_event_id'), 'duplicate_key'),
             ('occurred_at is null', 'invalid_timestamp'),
             ('subscription_id is null', 'missing_subscription_id'),
             ('mrr_amount < 0', 'negative_amount'),
@@ -66,4 +74,7 @@ validated as (
 
 )
 
-select * from validated
+select
+    *,
+    {{ cdp_loaded_month('loaded_at') }} as loaded_month
+from validated

@@ -1,10 +1,19 @@
 {{ cdp_demo_seed_dependency('esp_email_events') }}
-{{ config(materialized='table') }}
+{{
+    config(
+        materialized='incremental',
+        unique_key='loaded_month',
+        partition_by=['loaded_month'],
+        on_schema_change='fail',
+        meta={'cdp_delivery_key': 'email_event_id', 'cdp_delivery_order': 'loaded_at desc, occurred_at desc'}
+    )
+}}
 with
 
 source as (
 
     select * from {{ source('esp', 'email_events') }}
+    where {{ cdp_new_loads_filter('_loaded_at') }}
 
 ),
 
@@ -62,7 +71,6 @@ validated as (
         loaded_at,
         {{ cdp_dq_reason([
             ('email_event_id is null', 'missing_key'),
-            (cdp_is_duplicate_key('email_event_id', 'loaded_at desc, occurred_at desc'), 'duplicate_key'),
             ('occurred_at is null', 'invalid_timestamp'),
             ('event_type is null', 'missing_event_type'),
             ('recipient_email_raw is null', 'missing_recipient'),
@@ -72,4 +80,7 @@ validated as (
 
 )
 
-select * from validated
+select
+    *,
+    {{ cdp_loaded_month('loaded_at') }} as loaded_month
+from validated

@@ -1,10 +1,19 @@
 {{ cdp_demo_seed_dependency('privacy_consent_events') }}
-{{ config(materialized='table') }}
+{{
+    config(
+        materialized='incremental',
+        unique_key='loaded_month',
+        partition_by=['loaded_month'],
+        on_schema_change='fail',
+        meta={'cdp_delivery_key': 'consent_event_id', 'cdp_delivery_order': 'loaded_at desc'}
+    )
+}}
 with
 
 source as (
 
     select * from {{ source('privacy', 'consent_events') }}
+    where {{ cdp_new_loads_filter('_loaded_at') }}
 
 ),
 
@@ -64,7 +73,6 @@ validated as (
         loaded_at,
         {{ cdp_dq_reason([
             ('consent_event_id is null', 'missing_key'),
-            (cdp_is_duplicate_key('consent_event_id'), 'duplicate_key'),
             ('occurred_at is null', 'invalid_timestamp'),
             ('email_raw is null and phone_raw is null and account_id is null', 'missing_subject'),
         ]) }} as dq_reason
@@ -73,4 +81,7 @@ validated as (
 
 )
 
-select * from validated
+select
+    *,
+    {{ cdp_loaded_month('loaded_at') }} as loaded_month
+from validated

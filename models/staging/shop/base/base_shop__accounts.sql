@@ -1,10 +1,19 @@
 {{ cdp_demo_seed_dependency('shop_accounts') }}
-{{ config(materialized='table') }}
+{{
+    config(
+        materialized='incremental',
+        unique_key='loaded_month',
+        partition_by=['loaded_month'],
+        on_schema_change='fail',
+        meta={'cdp_delivery_key': 'account_id', 'cdp_delivery_order': 'loaded_at desc, last_login_at desc'}
+    )
+}}
 with
 
 source as (
 
     select * from {{ source('shop', 'accounts') }}
+    where {{ cdp_new_loads_filter('_loaded_at') }}
 
 ),
 
@@ -76,7 +85,6 @@ validated as (
         loaded_at,
         {{ cdp_dq_reason([
             ('account_id is null', 'missing_key'),
-            (cdp_is_duplicate_key('account_id', 'loaded_at desc, last_login_at desc'), 'duplicate_key'),
             ('created_at is null', 'invalid_timestamp'),
         ]) }} as dq_reason
 
@@ -84,4 +92,7 @@ validated as (
 
 )
 
-select * from validated
+select
+    *,
+    {{ cdp_loaded_month('loaded_at') }} as loaded_month
+from validated

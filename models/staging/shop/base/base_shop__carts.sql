@@ -1,10 +1,19 @@
 {{ cdp_demo_seed_dependency('shop_carts') }}
-{{ config(materialized='table') }}
+{{
+    config(
+        materialized='incremental',
+        unique_key='loaded_month',
+        partition_by=['loaded_month'],
+        on_schema_change='fail',
+        meta={'cdp_delivery_key': 'cart_id', 'cdp_delivery_order': 'loaded_at desc, updated_at desc'}
+    )
+}}
 with
 
 source as (
 
     select * from {{ source('shop', 'carts') }}
+    where {{ cdp_new_loads_filter('_loaded_at') }}
 
 ),
 
@@ -62,7 +71,6 @@ validated as (
         loaded_at,
         {{ cdp_dq_reason([
             ('cart_id is null', 'missing_key'),
-            (cdp_is_duplicate_key('cart_id', 'loaded_at desc, updated_at desc'), 'duplicate_key'),
             ('created_at is null', 'invalid_timestamp'),
             ('item_count is null or item_count <= 0', 'invalid_quantity'),
             ('cart_value < 0', 'negative_amount'),
@@ -72,4 +80,7 @@ validated as (
 
 )
 
-select * from validated
+select
+    *,
+    {{ cdp_loaded_month('loaded_at') }} as loaded_month
+from validated

@@ -1,10 +1,19 @@
 {{ cdp_demo_seed_dependency('shop_order_lines') }}
-{{ config(materialized='table') }}
+{{
+    config(
+        materialized='incremental',
+        unique_key='loaded_month',
+        partition_by=['loaded_month'],
+        on_schema_change='fail',
+        meta={'cdp_delivery_key': 'order_line_id', 'cdp_delivery_order': 'loaded_at desc'}
+    )
+}}
 with
 
 source as (
 
     select * from {{ source('shop', 'order_lines') }}
+    where {{ cdp_new_loads_filter('_loaded_at') }}
 
 ),
 
@@ -52,7 +61,6 @@ validated as (
         loaded_at,
         {{ cdp_dq_reason([
             ('order_line_id is null', 'missing_key'),
-            (cdp_is_duplicate_key('order_line_id'), 'duplicate_key'),
             ('loaded_at is null', 'invalid_timestamp'),
             ('order_id is null', 'missing_order_id'),
             ('quantity is null or quantity <= 0', 'invalid_quantity'),
@@ -63,4 +71,7 @@ validated as (
 
 )
 
-select * from validated
+select
+    *,
+    {{ cdp_loaded_month('loaded_at') }} as loaded_month
+from validated

@@ -1,10 +1,19 @@
 {{ cdp_demo_seed_dependency('shop_orders') }}
-{{ config(materialized='table') }}
+{{
+    config(
+        materialized='incremental',
+        unique_key='loaded_month',
+        partition_by=['loaded_month'],
+        on_schema_change='fail',
+        meta={'cdp_delivery_key': 'order_id', 'cdp_delivery_order': 'loaded_at desc, ordered_at desc'}
+    )
+}}
 with
 
 source as (
 
     select * from {{ source('shop', 'orders') }}
+    where {{ cdp_new_loads_filter('_loaded_at') }}
 
 ),
 
@@ -114,7 +123,6 @@ validated as (
         loaded_at,
         {{ cdp_dq_reason([
             ('order_id is null', 'missing_key'),
-            (cdp_is_duplicate_key('order_id', 'loaded_at desc, ordered_at desc'), 'duplicate_key'),
             ('ordered_at is null', 'invalid_timestamp'),
             ('subtotal_amount < 0 or discount_amount < 0 or shipping_amount < 0 or total_amount < 0',
              'negative_amount'),
@@ -124,4 +132,7 @@ validated as (
 
 )
 
-select * from validated
+select
+    *,
+    {{ cdp_loaded_month('loaded_at') }} as loaded_month
+from validated

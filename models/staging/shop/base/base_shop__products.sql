@@ -1,10 +1,19 @@
 {{ cdp_demo_seed_dependency('shop_products') }}
-{{ config(materialized='table') }}
+{{
+    config(
+        materialized='incremental',
+        unique_key='loaded_month',
+        partition_by=['loaded_month'],
+        on_schema_change='fail',
+        meta={'cdp_delivery_key': 'product_id', 'cdp_delivery_order': 'loaded_at desc'}
+    )
+}}
 with
 
 source as (
 
     select * from {{ source('shop', 'products') }}
+    where {{ cdp_new_loads_filter('_loaded_at') }}
 
 ),
 
@@ -56,7 +65,6 @@ validated as (
         loaded_at,
         {{ cdp_dq_reason([
             ('product_id is null', 'missing_key'),
-            (cdp_is_duplicate_key('product_id'), 'duplicate_key'),
             ('created_at is null', 'invalid_timestamp'),
             ('unit_price < 0', 'negative_amount'),
         ]) }} as dq_reason
@@ -65,4 +73,7 @@ validated as (
 
 )
 
-select * from validated
+select
+    *,
+    {{ cdp_loaded_month('loaded_at') }} as loaded_month
+from validated

@@ -1,10 +1,19 @@
 {{ cdp_demo_seed_dependency('shop_reviews') }}
-{{ config(materialized='table') }}
+{{
+    config(
+        materialized='incremental',
+        unique_key='loaded_month',
+        partition_by=['loaded_month'],
+        on_schema_change='fail',
+        meta={'cdp_delivery_key': 'review_id', 'cdp_delivery_order': 'loaded_at desc'}
+    )
+}}
 with
 
 source as (
 
     select * from {{ source('shop', 'reviews') }}
+    where {{ cdp_new_loads_filter('_loaded_at') }}
 
 ),
 
@@ -71,7 +80,6 @@ validated as (
         loaded_at,
         {{ cdp_dq_reason([
             ('review_id is null', 'missing_key'),
-            (cdp_is_duplicate_key('review_id'), 'duplicate_key'),
             ('created_at is null', 'invalid_timestamp'),
             ('rating is null or rating < 1 or rating > 5', 'invalid_rating'),
         ]) }} as dq_reason
@@ -80,4 +88,7 @@ validated as (
 
 )
 
-select * from validated
+select
+    *,
+    {{ cdp_loaded_month('loaded_at') }} as loaded_month
+from validated

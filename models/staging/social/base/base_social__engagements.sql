@@ -1,10 +1,19 @@
 {{ cdp_demo_seed_dependency('social_engagements') }}
-{{ config(materialized='table') }}
+{{
+    config(
+        materialized='incremental',
+        unique_key='loaded_month',
+        partition_by=['loaded_month'],
+        on_schema_change='fail',
+        meta={'cdp_delivery_key': 'engagement_id', 'cdp_delivery_order': 'loaded_at desc, occurred_at desc'}
+    )
+}}
 with
 
 source as (
 
     select * from {{ source('social', 'engagements') }}
+    where {{ cdp_new_loads_filter('_loaded_at') }}
 
 ),
 
@@ -53,7 +62,6 @@ validated as (
         loaded_at,
         {{ cdp_dq_reason([
             ('engagement_id is null', 'missing_key'),
-            (cdp_is_duplicate_key('engagement_id', 'loaded_at desc, occurred_at desc'), 'duplicate_key'),
             ('occurred_at is null', 'invalid_timestamp'),
             ('engagement_type is null', 'missing_event_type'),
             ('handle is null', 'missing_handle'),
@@ -63,4 +71,7 @@ validated as (
 
 )
 
-select * from validated
+select
+    *,
+    {{ cdp_loaded_month('loaded_at') }} as loaded_month
+from validated

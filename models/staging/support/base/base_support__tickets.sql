@@ -1,10 +1,19 @@
 {{ cdp_demo_seed_dependency('support_tickets') }}
-{{ config(materialized='table') }}
+{{
+    config(
+        materialized='incremental',
+        unique_key='loaded_month',
+        partition_by=['loaded_month'],
+        on_schema_change='fail',
+        meta={'cdp_delivery_key': 'ticket_id', 'cdp_delivery_order': 'loaded_at desc'}
+    )
+}}
 with
 
 source as (
 
     select * from {{ source('support', 'tickets') }}
+    where {{ cdp_new_loads_filter('_loaded_at') }}
 
 ),
 
@@ -93,7 +102,6 @@ validated as (
         loaded_at,
         {{ cdp_dq_reason([
             ('ticket_id is null', 'missing_key'),
-            (cdp_is_duplicate_key('ticket_id'), 'duplicate_key'),
             ('opened_at is null', 'invalid_timestamp'),
         ]) }} as dq_reason
 
@@ -101,4 +109,7 @@ validated as (
 
 )
 
-select * from validated
+select
+    *,
+    {{ cdp_loaded_month('loaded_at') }} as loaded_month
+from validated

@@ -1,10 +1,19 @@
 {{ cdp_demo_seed_dependency('surveys_responses') }}
-{{ config(materialized='table') }}
+{{
+    config(
+        materialized='incremental',
+        unique_key='loaded_month',
+        partition_by=['loaded_month'],
+        on_schema_change='fail',
+        meta={'cdp_delivery_key': 'response_id', 'cdp_delivery_order': 'loaded_at desc'}
+    )
+}}
 with
 
 source as (
 
     select * from {{ source('surveys', 'responses') }}
+    where {{ cdp_new_loads_filter('_loaded_at') }}
 
 ),
 
@@ -67,7 +76,6 @@ validated as (
         loaded_at,
         {{ cdp_dq_reason([
             ('response_id is null', 'missing_key'),
-            (cdp_is_duplicate_key('response_id'), 'duplicate_key'),
             ('submitted_at is null', 'invalid_timestamp'),
             ("not coalesce((survey_type = 'nps' and score between 0 and 10)
                 or (survey_type = 'csat' and score between 1 and 5), false)", 'invalid_score'),
@@ -77,4 +85,7 @@ validated as (
 
 )
 
-select * from validated
+select
+    *,
+    {{ cdp_loaded_month('loaded_at') }} as loaded_month
+from validated

@@ -1,0 +1,31 @@
+{#- Base models are incremental by load month: a run normalises only the raw rows of the months it rebuilds
+    (from the month of the newest load already built, minus var('cdp__incremental_lookback_days') for late
+    loads) and replaces those months whole: delete+insert on DuckDB, insert_overwrite of the `loaded_month`
+    partitions on Spark (plain Parquet tables cannot merge). Rows without a load time sit in one sentinel month
+    (1900-01) that every run rebuilds, so no row is lost or doubled. -#}
+
+{#- The partition of a base row: the first day of the month it was loaded in, or 1900-01-01 when its load time
+    is unknown. -#}
+{% macro cdp_loaded_month(loaded_at) -%}
+    coalesce(cast({{ dbt.date_trunc('month', loaded_at) }} as date), cast('1900-01-01' as date))
+{%- endmacro %}
+
+{#- A where-clause condition on a raw table keeping the rows of the load months this run rebuilds (`1 = 1` in
+    a full build). `raw_loaded_at` is the raw load-time column, parsed here as the base model parses it. -#}
+{% macro cdp_new_loads_filter(raw_loaded_at='_loaded_at') -%}
+    {%- if is_incremental() -%}
+        (
+            {{ cdp_parse_timestamp(raw_loaded_at) }} is null
+            or {{ cdp_parse_timestamp(raw_loaded_at) }} >= (
+                select coalesce(
+                    {{ dbt.date_trunc('month', dbt.dateadd('day', -1 * var('cdp__incremental_lookback_days'),
+                        'max(loaded_at)')) }},
+                    cast('1900-01-01' as {{ dbt.type_timestamp() }})
+                )
+                from {{ this }}
+            )
+        )
+    {%- else -%}
+        1 = 1
+    {%- endif -%}
+{%- endmacro %}
