@@ -29,3 +29,15 @@
         1 = 1
     {%- endif -%}
 {%- endmacro %}
+
+{#- The config every base model shares: incremental by load month, and the record key (with the order that
+    ranks its deliveries, latest first) cdp_split_rows decides `duplicate_key` from. -#}
+{% macro cdp_base_model_config(delivery_key, delivery_order='loaded_at desc') -%}
+    {{ config(
+        materialized='incremental',
+        unique_key='loaded_month',
+        partition_by=['loaded_month'],
+        on_schema_change='fail',
+        meta={'cdp_delivery_key': delivery_key, 'cdp_delivery_order': delivery_order}
+    ) }}
+{%- endmacro %}

@@ -3,7 +3,8 @@
 
     Row-level checks are the base model's own `dq_reason`. The one check across rows is added here:
     `duplicate_key`, true for every delivery of a record key but the latest. The base model declares the key
-    and the order that ranks deliveries (latest first) in its meta (`cdp_delivery_key`, `cdp_delivery_order`).
+    and the order that ranks deliveries (latest first) with cdp_base_model_config (meta `cdp_delivery_key`,
+    `cdp_delivery_order`).
     Only keys delivered more than once are ranked, so the window never sorts the whole table; NULL keys are
     never duplicates (they fail `missing_key`). -#}
 {% macro cdp_split_rows(base_relation, passed=true) -%}

@@ -1,13 +1,5 @@
 {{ cdp_demo_seed_dependency('app_events') }}
-{{
-    config(
-        materialized='incremental',
-        unique_key='loaded_month',
-        partition_by=['loaded_month'],
-        on_schema_change='fail',
-        meta={'cdp_delivery_key': 'event_id', 'cdp_delivery_order': 'loaded_at desc, occurred_at desc'}
-    )
-}}
+{{ cdp_base_model_config('event_id', 'loaded_at desc, occurred_at desc') }}
 with
 
 source as (

@@ -1,13 +1,5 @@
 {{ cdp_demo_seed_dependency('shop_accounts') }}
-{{
-    config(
-        materialized='incremental',
-        unique_key='loaded_month',
-        partition_by=['loaded_month'],
-        on_schema_change='fail',
-        meta={'cdp_delivery_key': 'account_id', 'cdp_delivery_order': 'loaded_at desc, last_login_at desc'}
-    )
-}}
+{{ cdp_base_model_config('account_id', 'loaded_at desc, last_login_at desc') }}
 with
 
 source as (

@@ -1,13 +1,5 @@
 {{ cdp_demo_seed_dependency('shop_order_lines') }}
-{{
-    config(
-        materialized='incremental',
-        unique_key='loaded_month',
-        partition_by=['loaded_month'],
-        on_schema_change='fail',
-        meta={'cdp_delivery_key': 'order_line_id', 'cdp_delivery_order': 'loaded_at desc'}
-    )
-}}
+{{ cdp_base_model_config('order_line_id') }}
 with
 
 source as (
