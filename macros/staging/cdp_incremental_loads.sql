@@ -11,19 +11,20 @@
 {%- endmacro %}
 
 {#- A where-clause condition on a raw table keeping the rows of the load months this run rebuilds (`1 = 1` in
-    a full build). `raw_loaded_at` is the raw load-time column, parsed here as the base model parses it. -#}
+    a full build). `raw_loaded_at` is the raw load-time column, parsed here (once per row: this scans every raw
+    row) as the base model parses it; an unparseable load time compares NULL, which keeps the row. -#}
 {% macro cdp_new_loads_filter(raw_loaded_at='_loaded_at') -%}
     {%- if is_incremental() -%}
-        (
-            {{ cdp_parse_timestamp(raw_loaded_at) }} is null
-            or {{ cdp_parse_timestamp(raw_loaded_at) }} >= (
+        coalesce(
+            {{ cdp_parse_timestamp(raw_loaded_at) }} >= (
                 select coalesce(
                     {{ dbt.date_trunc('month', dbt.dateadd('day', -1 * var('cdp__incremental_lookback_days'),
                         'max(loaded_at)')) }},
                     cast('1900-01-01' as {{ dbt.type_timestamp() }})
                 )
                 from {{ this }}
-            )
+            ),
+            true
         )
     {%- else -%}
         1 = 1
