@@ -1,7 +1,7 @@
 {#- The select list of `model_name`'s documented columns (yml order), qualified by `relation_alias`, without
-    `except` (or only those in `only`, when given), renamed by `rename` ({column: new_name}). Counts (`*_count`) of a left-joined mart are 0, not
-    NULL, for a customer the mart has no row for. Wide marts built from narrower ones (mart_customer_360) stay
-    in step with their parts' published contracts this way. -#}
+    `except` (or only those in `only`, when given), renamed by `rename` ({column: new_name}). Counts
+    (`*_count`) of a left-joined mart are 0, not NULL, for a customer the mart has no row for. Wide marts built
+    from narrower ones (mart_customer_360) stay in step with their parts' published contracts this way. -#}
 {% macro cdp_documented_columns(model_name, relation_alias, except=[], rename={}, only=[]) -%}
     {%- if not execute -%}
         {{ return(relation_alias ~ '.*') }}
