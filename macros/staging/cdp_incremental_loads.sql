@@ -10,6 +10,13 @@
     coalesce(cast({{ dbt.date_trunc('month', loaded_at) }} as date), cast('1900-01-01' as date))
 {%- endmacro %}
 
+{#- The first load month an incremental run rebuilds, given the newest load time already built (an SQL
+    expression): the month of that time minus var('cdp__incremental_lookback_days') (late loads). NULL when
+    the expression is NULL. -#}
+{% macro cdp_rebuilt_from_month(newest_loaded_at) -%}
+    {{ dbt.date_trunc('month', dbt.dateadd('day', -1 * var('cdp__incremental_lookback_days'), newest_loaded_at)) }}
+{%- endmacro %}
+
 {#- A where-clause condition on a raw table keeping the rows of the load months this run rebuilds (`1 = 1` in
     a full build). `raw_loaded_at` is the raw load-time column, parsed here (once per row: this scans every raw
     row) as the base model parses it; an unparseable load time compares NULL, which keeps the row. -#}
@@ -18,8 +25,7 @@
         coalesce(
             {{ cdp_parse_timestamp(raw_loaded_at) }} >= (
                 select coalesce(
-                    {{ dbt.date_trunc('month', dbt.dateadd('day', -1 * var('cdp__incremental_lookback_days'),
-                        'max(loaded_at)')) }},
+                    {{ cdp_rebuilt_from_month('max(loaded_at)') }},
                     cast('1900-01-01' as {{ dbt.type_timestamp() }})
                 )
                 from {{ this }}

@@ -1,106 +1,28 @@
 {#- One row per (record, identifier) seen in any staged model. Values arrive normalised by staging (email match
     key, E.164 phone, lower-cased handle); here they are only typed, keyed and stacked. Event tables contribute
-    their identifiers too; int_identity_edges collapses their repetition. -#}
+    their identifiers too; int_identity_edges collapses their repetition.
+    Incremental by record on DuckDB (macros/identity/cdp_identity_incremental.sql): a run rewrites the records
+    delivered in the load months the base models rebuilt, and the rows of var('cdp__identity_extra_observations')
+    (test fixtures, no load time), which every run rewrites. -#}
 {%- set extra_observations = var('cdp__identity_extra_observations', '') -%}
+{{ cdp_identity_incremental_config() }}
 
 with
 
-crm_contacts as (
-
-    select * from {{ ref('stg_crm__contacts') }}
-
+{% if is_incremental() -%}
+touched_records as (
+    {{ cdp_identity_touched_records(this) }}
+    {%- if extra_observations %}
+    union
+    select
+        cast(source_table as {{ dbt.type_string() }}) as source_table,
+        cast(record_id as {{ dbt.type_string() }}) as record_id
+    from {{ ref(extra_observations) }}
+    {%- endif %}
 ),
 
-shop_accounts as (
-
-    select * from {{ ref('stg_shop__accounts') }}
-
-),
-
-shop_orders as (
-
-    select * from {{ ref('stg_shop__orders') }}
-
-),
-
-shop_order_lines as (
-
-    select * from {{ ref('stg_shop__order_lines') }}
-
-),
-
-shop_carts as (
-
-    select * from {{ ref('stg_shop__carts') }}
-
-),
-
-shop_reviews as (
-
-    select * from {{ ref('stg_shop__reviews') }}
-
-),
-
-support_tickets as (
-
-    select * from {{ ref('stg_support__tickets') }}
-
-),
-
-surveys_responses as (
-
-    select * from {{ ref('stg_surveys__responses') }}
-
-),
-
-privacy_consent_events as (
-
-    select * from {{ ref('stg_privacy__consent_events') }}
-
-),
-
-privacy_erasure_requests as (
-
-    select * from {{ ref('stg_privacy__erasure_requests') }}
-
-),
-
-web_events as (
-
-    select * from {{ ref('stg_web__events') }}
-
-),
-
-app_events as (
-
-    select * from {{ ref('stg_app__events') }}
-
-),
-
-esp_email_events as (
-
-    select * from {{ ref('stg_esp__email_events') }}
-
-),
-
-ads_ad_events as (
-
-    select * from {{ ref('stg_ads__ad_events') }}
-
-),
-
-social_engagements as (
-
-    select * from {{ ref('stg_social__engagements') }}
-
-),
-
-billing_subscription_events as (
-
-    select * from {{ ref('stg_billing__subscription_events') }}
-
-),
-
+{% endif -%}
+{{ cdp_identity_source_ctes(is_incremental()) }}
 {% if extra_observations -%}
 extra_observations as (
 
@@ -116,7 +38,8 @@ identifiers_stacked as (
         cast(contact_id as {{ dbt.type_string() }}) as record_id,
         'crm_contact_id' as identifier_type,
         cast(contact_id as {{ dbt.type_string() }}) as identifier_value,
-        cast(coalesce(created_at, updated_at, loaded_at) as {{ dbt.type_timestamp() }}) as observed_at
+        cast(coalesce(created_at, updated_at, loaded_at) as {{ dbt.type_timestamp() }}) as observed_at,
+        cast(loaded_at as {{ dbt.type_timestamp() }}) as loaded_at
     from crm_contacts
 
     union all
@@ -126,7 +49,8 @@ identifiers_stacked as (
         cast(contact_id as {{ dbt.type_string() }}) as record_id,
         'email' as identifier_type,
         cast(email_match_key as {{ dbt.type_string() }}) as identifier_value,
-        cast(coalesce(created_at, updated_at, loaded_at) as {{ dbt.type_timestamp() }}) as observed_at
+        cast(coalesce(created_at, updated_at, loaded_at) as {{ dbt.type_timestamp() }}) as observed_at,
+        cast(loaded_at as {{ dbt.type_timestamp() }}) as loaded_at
     from crm_contacts
 
     union all
@@ -136,7 +60,8 @@ identifiers_stacked as (
         cast(contact_id as {{ dbt.type_string() }}) as record_id,
         'phone' as identifier_type,
         cast(phone_e164 as {{ dbt.type_string() }}) as identifier_value,
-        cast(coalesce(created_at, updated_at, loaded_at) as {{ dbt.type_timestamp() }}) as observed_at
+        cast(coalesce(created_at, updated_at, loaded_at) as {{ dbt.type_timestamp() }}) as observed_at,
+        cast(loaded_at as {{ dbt.type_timestamp() }}) as loaded_at
     from crm_contacts
 
     union all
@@ -146,7 +71,8 @@ identifiers_stacked as (
         cast(contact_id as {{ dbt.type_string() }}) as record_id,
         'social_handle' as identifier_type,
         cast('twitter:' || twitter_handle as {{ dbt.type_string() }}) as identifier_value,
-        cast(coalesce(created_at, updated_at, loaded_at) as {{ dbt.type_timestamp() }}) as observed_at
+        cast(coalesce(created_at, updated_at, loaded_at) as {{ dbt.type_timestamp() }}) as observed_at,
+        cast(loaded_at as {{ dbt.type_timestamp() }}) as loaded_at
     from crm_contacts
 
     union all
@@ -156,7 +82,8 @@ identifiers_stacked as (
         cast(account_id as {{ dbt.type_string() }}) as record_id,
         'account_id' as identifier_type,
         cast(account_id as {{ dbt.type_string() }}) as identifier_value,
-        cast(coalesce(created_at, loaded_at) as {{ dbt.type_timestamp() }}) as observed_at
+        cast(coalesce(created_at, loaded_at) as {{ dbt.type_timestamp() }}) as observed_at,
+        cast(loaded_at as {{ dbt.type_timestamp() }}) as loaded_at
     from shop_accounts
 
     union all
@@ -166,7 +93,8 @@ identifiers_stacked as (
         cast(account_id as {{ dbt.type_string() }}) as record_id,
         'email' as identifier_type,
         cast(email_match_key as {{ dbt.type_string() }}) as identifier_value,
-        cast(coalesce(created_at, loaded_at) as {{ dbt.type_timestamp() }}) as observed_at
+        cast(coalesce(created_at, loaded_at) as {{ dbt.type_timestamp() }}) as observed_at,
+        cast(loaded_at as {{ dbt.type_timestamp() }}) as loaded_at
     from shop_accounts
 
     union all
@@ -176,7 +104,8 @@ identifiers_stacked as (
         cast(account_id as {{ dbt.type_string() }}) as record_id,
         'phone' as identifier_type,
         cast(phone_e164 as {{ dbt.type_string() }}) as identifier_value,
-        cast(coalesce(created_at, loaded_at) as {{ dbt.type_timestamp() }}) as observed_at
+        cast(coalesce(created_at, loaded_at) as {{ dbt.type_timestamp() }}) as observed_at,
+        cast(loaded_at as {{ dbt.type_timestamp() }}) as loaded_at
     from shop_accounts
 
     union all
@@ -186,7 +115,8 @@ identifiers_stacked as (
         cast(account_id as {{ dbt.type_string() }}) as record_id,
         'loyalty_card_id' as identifier_type,
         cast(loyalty_card_id as {{ dbt.type_string() }}) as identifier_value,
-        cast(coalesce(created_at, loaded_at) as {{ dbt.type_timestamp() }}) as observed_at
+        cast(coalesce(created_at, loaded_at) as {{ dbt.type_timestamp() }}) as observed_at,
+        cast(loaded_at as {{ dbt.type_timestamp() }}) as loaded_at
     from shop_accounts
 
     union all
@@ -196,7 +126,8 @@ identifiers_stacked as (
         cast(order_id as {{ dbt.type_string() }}) as record_id,
         'order_id' as identifier_type,
         cast(order_id as {{ dbt.type_string() }}) as identifier_value,
-        cast(coalesce(ordered_at, loaded_at) as {{ dbt.type_timestamp() }}) as observed_at
+        cast(coalesce(ordered_at, loaded_at) as {{ dbt.type_timestamp() }}) as observed_at,
+        cast(loaded_at as {{ dbt.type_timestamp() }}) as loaded_at
     from shop_orders
 
     union all
@@ -206,7 +137,8 @@ identifiers_stacked as (
         cast(order_id as {{ dbt.type_string() }}) as record_id,
         'account_id' as identifier_type,
         cast(account_id as {{ dbt.type_string() }}) as identifier_value,
-        cast(coalesce(ordered_at, loaded_at) as {{ dbt.type_timestamp() }}) as observed_at
+        cast(coalesce(ordered_at, loaded_at) as {{ dbt.type_timestamp() }}) as observed_at,
+        cast(loaded_at as {{ dbt.type_timestamp() }}) as loaded_at
     from shop_orders
 
     union all
@@ -216,7 +148,8 @@ identifiers_stacked as (
         cast(order_id as {{ dbt.type_string() }}) as record_id,
         'email' as identifier_type,
         cast(customer_email_match_key as {{ dbt.type_string() }}) as identifier_value,
-        cast(coalesce(ordered_at, loaded_at) as {{ dbt.type_timestamp() }}) as observed_at
+        cast(coalesce(ordered_at, loaded_at) as {{ dbt.type_timestamp() }}) as observed_at,
+        cast(loaded_at as {{ dbt.type_timestamp() }}) as loaded_at
     from shop_orders
 
     union all
@@ -226,7 +159,8 @@ identifiers_stacked as (
         cast(order_id as {{ dbt.type_string() }}) as record_id,
         'phone' as identifier_type,
         cast(customer_phone_e164 as {{ dbt.type_string() }}) as identifier_value,
-        cast(coalesce(ordered_at, loaded_at) as {{ dbt.type_timestamp() }}) as observed_at
+        cast(coalesce(ordered_at, loaded_at) as {{ dbt.type_timestamp() }}) as observed_at,
+        cast(loaded_at as {{ dbt.type_timestamp() }}) as loaded_at
     from shop_orders
 
     union all
@@ -236,7 +170,8 @@ identifiers_stacked as (
         cast(order_id as {{ dbt.type_string() }}) as record_id,
         'loyalty_card_id' as identifier_type,
         cast(loyalty_card_id as {{ dbt.type_string() }}) as identifier_value,
-        cast(coalesce(ordered_at, loaded_at) as {{ dbt.type_timestamp() }}) as observed_at
+        cast(coalesce(ordered_at, loaded_at) as {{ dbt.type_timestamp() }}) as observed_at,
+        cast(loaded_at as {{ dbt.type_timestamp() }}) as loaded_at
     from shop_orders
 
     union all
@@ -246,7 +181,8 @@ identifiers_stacked as (
         cast(order_line_id as {{ dbt.type_string() }}) as record_id,
         'order_id' as identifier_type,
         cast(order_id as {{ dbt.type_string() }}) as identifier_value,
-        cast(loaded_at as {{ dbt.type_timestamp() }}) as observed_at
+        cast(loaded_at as {{ dbt.type_timestamp() }}) as observed_at,
+        cast(loaded_at as {{ dbt.type_timestamp() }}) as loaded_at
     from shop_order_lines
 
     union all
@@ -256,7 +192,8 @@ identifiers_stacked as (
         cast(cart_id as {{ dbt.type_string() }}) as record_id,
         'account_id' as identifier_type,
         cast(account_id as {{ dbt.type_string() }}) as identifier_value,
-        cast(coalesce(created_at, updated_at, loaded_at) as {{ dbt.type_timestamp() }}) as observed_at
+        cast(coalesce(created_at, updated_at, loaded_at) as {{ dbt.type_timestamp() }}) as observed_at,
+        cast(loaded_at as {{ dbt.type_timestamp() }}) as loaded_at
     from shop_carts
 
     union all
@@ -266,7 +203,8 @@ identifiers_stacked as (
         cast(cart_id as {{ dbt.type_string() }}) as record_id,
         'anonymous_id' as identifier_type,
         cast(anonymous_id as {{ dbt.type_string() }}) as identifier_value,
-        cast(coalesce(created_at, updated_at, loaded_at) as {{ dbt.type_timestamp() }}) as observed_at
+        cast(coalesce(created_at, updated_at, loaded_at) as {{ dbt.type_timestamp() }}) as observed_at,
+        cast(loaded_at as {{ dbt.type_timestamp() }}) as loaded_at
     from shop_carts
 
     union all
@@ -276,7 +214,8 @@ identifiers_stacked as (
         cast(cart_id as {{ dbt.type_string() }}) as record_id,
         'order_id' as identifier_type,
         cast(order_id as {{ dbt.type_string() }}) as identifier_value,
-        cast(coalesce(created_at, updated_at, loaded_at) as {{ dbt.type_timestamp() }}) as observed_at
+        cast(coalesce(created_at, updated_at, loaded_at) as {{ dbt.type_timestamp() }}) as observed_at,
+        cast(loaded_at as {{ dbt.type_timestamp() }}) as loaded_at
     from shop_carts
 
     union all
@@ -286,7 +225,8 @@ identifiers_stacked as (
         cast(review_id as {{ dbt.type_string() }}) as record_id,
         'account_id' as identifier_type,
         cast(account_id as {{ dbt.type_string() }}) as identifier_value,
-        cast(coalesce(created_at, loaded_at) as {{ dbt.type_timestamp() }}) as observed_at
+        cast(coalesce(created_at, loaded_at) as {{ dbt.type_timestamp() }}) as observed_at,
+        cast(loaded_at as {{ dbt.type_timestamp() }}) as loaded_at
     from shop_reviews
 
     union all
@@ -296,7 +236,8 @@ identifiers_stacked as (
         cast(review_id as {{ dbt.type_string() }}) as record_id,
         'email' as identifier_type,
         cast(reviewer_email_match_key as {{ dbt.type_string() }}) as identifier_value,
-        cast(coalesce(created_at, loaded_at) as {{ dbt.type_timestamp() }}) as observed_at
+        cast(coalesce(created_at, loaded_at) as {{ dbt.type_timestamp() }}) as observed_at,
+        cast(loaded_at as {{ dbt.type_timestamp() }}) as loaded_at
     from shop_reviews
 
     union all
@@ -306,7 +247,8 @@ identifiers_stacked as (
         cast(ticket_id as {{ dbt.type_string() }}) as record_id,
         'email' as identifier_type,
         cast(requester_email_match_key as {{ dbt.type_string() }}) as identifier_value,
-        cast(coalesce(opened_at, loaded_at) as {{ dbt.type_timestamp() }}) as observed_at
+        cast(coalesce(opened_at, loaded_at) as {{ dbt.type_timestamp() }}) as observed_at,
+        cast(loaded_at as {{ dbt.type_timestamp() }}) as loaded_at
     from support_tickets
 
     union all
@@ -316,7 +258,8 @@ identifiers_stacked as (
         cast(ticket_id as {{ dbt.type_string() }}) as record_id,
         'phone' as identifier_type,
         cast(requester_phone_e164 as {{ dbt.type_string() }}) as identifier_value,
-        cast(coalesce(opened_at, loaded_at) as {{ dbt.type_timestamp() }}) as observed_at
+        cast(coalesce(opened_at, loaded_at) as {{ dbt.type_timestamp() }}) as observed_at,
+        cast(loaded_at as {{ dbt.type_timestamp() }}) as loaded_at
     from support_tickets
 
     union all
@@ -326,7 +269,8 @@ identifiers_stacked as (
         cast(response_id as {{ dbt.type_string() }}) as record_id,
         'account_id' as identifier_type,
         cast(account_id as {{ dbt.type_string() }}) as identifier_value,
-        cast(coalesce(submitted_at, loaded_at) as {{ dbt.type_timestamp() }}) as observed_at
+        cast(coalesce(submitted_at, loaded_at) as {{ dbt.type_timestamp() }}) as observed_at,
+        cast(loaded_at as {{ dbt.type_timestamp() }}) as loaded_at
     from surveys_responses
 
     union all
@@ -336,7 +280,8 @@ identifiers_stacked as (
         cast(response_id as {{ dbt.type_string() }}) as record_id,
         'email' as identifier_type,
         cast(respondent_email_match_key as {{ dbt.type_string() }}) as identifier_value,
-        cast(coalesce(submitted_at, loaded_at) as {{ dbt.type_timestamp() }}) as observed_at
+        cast(coalesce(submitted_at, loaded_at) as {{ dbt.type_timestamp() }}) as observed_at,
+        cast(loaded_at as {{ dbt.type_timestamp() }}) as loaded_at
     from surveys_responses
 
     union all
@@ -346,7 +291,8 @@ identifiers_stacked as (
         cast(consent_event_id as {{ dbt.type_string() }}) as record_id,
         'account_id' as identifier_type,
         cast(account_id as {{ dbt.type_string() }}) as identifier_value,
-        cast(coalesce(occurred_at, loaded_at) as {{ dbt.type_timestamp() }}) as observed_at
+        cast(coalesce(occurred_at, loaded_at) as {{ dbt.type_timestamp() }}) as observed_at,
+        cast(loaded_at as {{ dbt.type_timestamp() }}) as loaded_at
     from privacy_consent_events
 
     union all
@@ -356,7 +302,8 @@ identifiers_stacked as (
         cast(consent_event_id as {{ dbt.type_string() }}) as record_id,
         'email' as identifier_type,
         cast(email_match_key as {{ dbt.type_string() }}) as identifier_value,
-        cast(coalesce(occurred_at, loaded_at) as {{ dbt.type_timestamp() }}) as observed_at
+        cast(coalesce(occurred_at, loaded_at) as {{ dbt.type_timestamp() }}) as observed_at,
+        cast(loaded_at as {{ dbt.type_timestamp() }}) as loaded_at
     from privacy_consent_events
 
     union all
@@ -366,7 +313,8 @@ identifiers_stacked as (
         cast(consent_event_id as {{ dbt.type_string() }}) as record_id,
         'phone' as identifier_type,
         cast(phone_e164 as {{ dbt.type_string() }}) as identifier_value,
-        cast(coalesce(occurred_at, loaded_at) as {{ dbt.type_timestamp() }}) as observed_at
+        cast(coalesce(occurred_at, loaded_at) as {{ dbt.type_timestamp() }}) as observed_at,
+        cast(loaded_at as {{ dbt.type_timestamp() }}) as loaded_at
     from privacy_consent_events
 
     union all
@@ -376,7 +324,8 @@ identifiers_stacked as (
         cast(request_id as {{ dbt.type_string() }}) as record_id,
         'account_id' as identifier_type,
         cast(account_id as {{ dbt.type_string() }}) as identifier_value,
-        cast(coalesce(requested_at, loaded_at) as {{ dbt.type_timestamp() }}) as observed_at
+        cast(coalesce(requested_at, loaded_at) as {{ dbt.type_timestamp() }}) as observed_at,
+        cast(loaded_at as {{ dbt.type_timestamp() }}) as loaded_at
     from privacy_erasure_requests
 
     union all
@@ -386,7 +335,8 @@ identifiers_stacked as (
         cast(request_id as {{ dbt.type_string() }}) as record_id,
         'email' as identifier_type,
         cast(email_match_key as {{ dbt.type_string() }}) as identifier_value,
-        cast(coalesce(requested_at, loaded_at) as {{ dbt.type_timestamp() }}) as observed_at
+        cast(coalesce(requested_at, loaded_at) as {{ dbt.type_timestamp() }}) as observed_at,
+        cast(loaded_at as {{ dbt.type_timestamp() }}) as loaded_at
     from privacy_erasure_requests
 
     union all
@@ -396,7 +346,8 @@ identifiers_stacked as (
         cast(request_id as {{ dbt.type_string() }}) as record_id,
         'phone' as identifier_type,
         cast(phone_e164 as {{ dbt.type_string() }}) as identifier_value,
-        cast(coalesce(requested_at, loaded_at) as {{ dbt.type_timestamp() }}) as observed_at
+        cast(coalesce(requested_at, loaded_at) as {{ dbt.type_timestamp() }}) as observed_at,
+        cast(loaded_at as {{ dbt.type_timestamp() }}) as loaded_at
     from privacy_erasure_requests
 
     union all
@@ -406,7 +357,8 @@ identifiers_stacked as (
         cast(event_id as {{ dbt.type_string() }}) as record_id,
         'anonymous_id' as identifier_type,
         cast(anonymous_id as {{ dbt.type_string() }}) as identifier_value,
-        cast(coalesce(occurred_at, loaded_at) as {{ dbt.type_timestamp() }}) as observed_at
+        cast(coalesce(occurred_at, loaded_at) as {{ dbt.type_timestamp() }}) as observed_at,
+        cast(loaded_at as {{ dbt.type_timestamp() }}) as loaded_at
     from web_events
 
     union all
@@ -416,7 +368,8 @@ identifiers_stacked as (
         cast(event_id as {{ dbt.type_string() }}) as record_id,
         'account_id' as identifier_type,
         cast(account_id as {{ dbt.type_string() }}) as identifier_value,
-        cast(coalesce(occurred_at, loaded_at) as {{ dbt.type_timestamp() }}) as observed_at
+        cast(coalesce(occurred_at, loaded_at) as {{ dbt.type_timestamp() }}) as observed_at,
+        cast(loaded_at as {{ dbt.type_timestamp() }}) as loaded_at
     from web_events
 
     union all
@@ -426,7 +379,8 @@ identifiers_stacked as (
         cast(event_id as {{ dbt.type_string() }}) as record_id,
         'device_id' as identifier_type,
         cast(device_id as {{ dbt.type_string() }}) as identifier_value,
-        cast(coalesce(occurred_at, loaded_at) as {{ dbt.type_timestamp() }}) as observed_at
+        cast(coalesce(occurred_at, loaded_at) as {{ dbt.type_timestamp() }}) as observed_at,
+        cast(loaded_at as {{ dbt.type_timestamp() }}) as loaded_at
     from app_events
 
     union all
@@ -436,7 +390,8 @@ identifiers_stacked as (
         cast(event_id as {{ dbt.type_string() }}) as record_id,
         'account_id' as identifier_type,
         cast(account_id as {{ dbt.type_string() }}) as identifier_value,
-        cast(coalesce(occurred_at, loaded_at) as {{ dbt.type_timestamp() }}) as observed_at
+        cast(coalesce(occurred_at, loaded_at) as {{ dbt.type_timestamp() }}) as observed_at,
+        cast(loaded_at as {{ dbt.type_timestamp() }}) as loaded_at
     from app_events
 
     union all
@@ -446,7 +401,8 @@ identifiers_stacked as (
         cast(email_event_id as {{ dbt.type_string() }}) as record_id,
         'email' as identifier_type,
         cast(recipient_email_match_key as {{ dbt.type_string() }}) as identifier_value,
-        cast(coalesce(occurred_at, loaded_at) as {{ dbt.type_timestamp() }}) as observed_at
+        cast(coalesce(occurred_at, loaded_at) as {{ dbt.type_timestamp() }}) as observed_at,
+        cast(loaded_at as {{ dbt.type_timestamp() }}) as loaded_at
     from esp_email_events
 
     union all
@@ -456,7 +412,8 @@ identifiers_stacked as (
         cast(ad_event_id as {{ dbt.type_string() }}) as record_id,
         'anonymous_id' as identifier_type,
         cast(anonymous_id as {{ dbt.type_string() }}) as identifier_value,
-        cast(coalesce(occurred_at, loaded_at) as {{ dbt.type_timestamp() }}) as observed_at
+        cast(coalesce(occurred_at, loaded_at) as {{ dbt.type_timestamp() }}) as observed_at,
+        cast(loaded_at as {{ dbt.type_timestamp() }}) as loaded_at
     from ads_ad_events
 
     union all
@@ -466,7 +423,8 @@ identifiers_stacked as (
         cast(engagement_id as {{ dbt.type_string() }}) as record_id,
         'social_handle' as identifier_type,
         cast(lower(platform) || ':' || handle as {{ dbt.type_string() }}) as identifier_value,
-        cast(coalesce(occurred_at, loaded_at) as {{ dbt.type_timestamp() }}) as observed_at
+        cast(coalesce(occurred_at, loaded_at) as {{ dbt.type_timestamp() }}) as observed_at,
+        cast(loaded_at as {{ dbt.type_timestamp() }}) as loaded_at
     from social_engagements
 
     union all
@@ -476,7 +434,8 @@ identifiers_stacked as (
         cast(subscription_event_id as {{ dbt.type_string() }}) as record_id,
         'account_id' as identifier_type,
         cast(account_id as {{ dbt.type_string() }}) as identifier_value,
-        cast(coalesce(occurred_at, loaded_at) as {{ dbt.type_timestamp() }}) as observed_at
+        cast(coalesce(occurred_at, loaded_at) as {{ dbt.type_timestamp() }}) as observed_at,
+        cast(loaded_at as {{ dbt.type_timestamp() }}) as loaded_at
     from billing_subscription_events
     {%- if extra_observations %}
 
@@ -487,7 +446,8 @@ identifiers_stacked as (
         cast(record_id as {{ dbt.type_string() }}) as record_id,
         cast(identifier_type as {{ dbt.type_string() }}) as identifier_type,
         cast(identifier_value as {{ dbt.type_string() }}) as identifier_value,
-        cast(observed_at as {{ dbt.type_timestamp() }}) as observed_at
+        cast(observed_at as {{ dbt.type_timestamp() }}) as observed_at,
+        cast(null as {{ dbt.type_timestamp() }}) as loaded_at
     from extra_observations
 {%- endif %}
 
@@ -501,7 +461,8 @@ final as (
         record_id,
         identifier_type,
         trim(identifier_value) as identifier_value,
-        observed_at
+        observed_at,
+        loaded_at
     from identifiers_stacked
     where
         record_id is not null
@@ -511,3 +472,9 @@ final as (
 )
 
 select * from final
+{%- if is_incremental() %}
+union all
+{{ cdp_identity_tombstones('touched_records', [
+    ('identifier_type', dbt.type_string()), ('identifier_value', dbt.type_string()),
+    ('observed_at', dbt.type_timestamp()), ('loaded_at', dbt.type_timestamp())]) }}
+{%- endif %}

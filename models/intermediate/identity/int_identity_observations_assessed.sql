@@ -2,7 +2,11 @@
     var('cdp__identity_rules')), blocklisted (seed identity_blocklist), source_not_allowed (the type's `sources`
     allow-list), never_link (an identifier two never-link records share is not used for those two records),
     over_limit (the value was observed on the same records as more than `limit` distinct values of some stronger
-    type: a shared value). The record's strongest usable identifier is its anchor. -#}
+    type: a shared value). The record's strongest usable identifier is its anchor.
+    Incremental by record on DuckDB (macros/identity/cdp_identity_incremental.sql): a run judges again the
+    records delivered in the rebuilt load months, both records of every never-link pair, and every record
+    holding a value those records hold or held (whose over_limit verdict may change); every other value keeps
+    its verdict. A change to the rules, the blocklist or the never-link pairs judges everything again. -#}
 {#- The regex entries are read from the seed when the model runs and inlined as constant patterns: a pattern
     held in a column is recompiled for every row on DuckDB, far too slow on millions of values.
     load_relation: a linter or `compile` against an empty warehouse has no seed to read (then no regex rows). -#}
@@ -17,13 +21,10 @@
             '(' ~ type_condition ~ cdp_regexp_matches('identifier_value', row[1] | replace("'", "''")) ~ ')') -%}
     {%- endfor -%}
 {%- endif -%}
+{{ cdp_identity_incremental_config(
+    pre_hook=['{{ cdp_identity_reset_on_rules_change() }}'],
+    post_hook=['{{ cdp_identity_snapshot_rules() }}']) }}
 with
-
-observations as (
-
-    select * from {{ ref('int_identity_observations') }}
-
-),
 
 blocklist as (
 
@@ -34,6 +35,96 @@ blocklist as (
 never_link as (
 
     select * from {{ ref('identity_never_link') }}
+
+),
+
+all_observations as (
+
+    select * from {{ ref('int_identity_observations') }}
+
+),
+
+{% if is_incremental() -%}
+touched_records as (
+    {{ cdp_identity_touched_records(this) }}
+    union
+    select
+        source_table,
+        record_id
+    from all_observations
+    where loaded_at is null
+),
+
+{#- Records judged again from their own rows: the touched ones, and both records of every never-link pair
+    (a change to one changes the other's never_link reasons). -#}
+rejudged_records as (
+
+    select source_table || ':' || record_id as record_key
+    from touched_records
+    union
+    select record_key_l as record_key
+    from never_link
+    union
+    select record_key_r as record_key
+    from never_link
+
+),
+
+{#- Values whose over_limit verdict may change: every value those records hold or held. -#}
+touched_values as (
+
+    select
+        identifier_type,
+        identifier_value
+    from {{ this }}
+    where record_key in (select record_key from rejudged_records)
+    union
+    select
+        identifier_type,
+        identifier_value
+    from all_observations
+    where record_key in (select record_key from rejudged_records)
+
+),
+
+{#- Every record holding a touched value is rewritten whole (its anchor may change), from its current rows. -#}
+rewritten_records as (
+
+    select distinct all_observations.record_key
+    from all_observations
+    inner join touched_values
+        on
+            all_observations.identifier_type = touched_values.identifier_type
+            and all_observations.identifier_value = touched_values.identifier_value
+
+),
+
+{#- Every other value holds the same records as before: it keeps its verdict. -#}
+previous_over_limit_values as (
+
+    select distinct
+        previous.identifier_type,
+        previous.identifier_value
+    from {{ this }} as previous
+    left join touched_values
+        on
+            previous.identifier_type = touched_values.identifier_type
+            and previous.identifier_value = touched_values.identifier_value
+    where
+        previous.rejected_reason = 'over_limit'
+        and touched_values.identifier_value is null
+
+),
+
+{% endif -%}
+observations as (
+
+    select all_observations.*
+    from all_observations
+    {%- if is_incremental() %}
+    inner join rewritten_records
+        on all_observations.record_key = rewritten_records.record_key
+    {%- endif %}
 
 ),
 
@@ -139,6 +230,7 @@ observations_prechecked as (
         observations.identifier_type,
         observations.identifier_value,
         observations.observed_at,
+        observations.loaded_at,
         identifier_rules.type_priority,
         identifier_rules.shared_limit,
         case
@@ -220,6 +312,20 @@ over_limit_values as (
             stronger_identifier_type
     ) as stronger_value_counts
     where stronger_value_count > shared_limit
+    {%- if is_incremental() %}
+        and exists (
+            select 1
+            from touched_values
+            where
+                stronger_value_counts.identifier_type = touched_values.identifier_type
+                and stronger_value_counts.identifier_value = touched_values.identifier_value
+        )
+    union
+    select
+        identifier_type,
+        identifier_value
+    from previous_over_limit_values
+    {%- endif %}
 
 ),
 
@@ -234,6 +340,7 @@ observations_assessed as (
         observations_prechecked.identifier_type || ':' || observations_prechecked.identifier_value as node_key,
         observations_prechecked.type_priority,
         observations_prechecked.observed_at,
+        observations_prechecked.loaded_at,
         coalesce(
             observations_prechecked.precheck_reason,
             case when over_limit_values.identifier_value is not null then 'over_limit' end
@@ -257,6 +364,7 @@ final as (
         node_key,
         type_priority,
         observed_at,
+        loaded_at,
         rejected_reason,
         rejected_reason is null as is_usable,
         rejected_reason is null
@@ -269,3 +377,11 @@ final as (
 )
 
 select * from final
+{%- if is_incremental() %}
+union all
+{{ cdp_identity_tombstones('touched_records', [
+    ('identifier_type', dbt.type_string()), ('identifier_value', dbt.type_string()),
+    ('node_key', dbt.type_string()), ('type_priority', dbt.type_int()), ('observed_at', dbt.type_timestamp()),
+    ('loaded_at', dbt.type_timestamp()), ('rejected_reason', dbt.type_string()),
+    ('is_usable', dbt.type_boolean()), ('is_anchor', dbt.type_boolean())]) }}
+{%- endif %}

@@ -1,0 +1,194 @@
+{#- The head of the identity stage (int_identity_observations, int_identity_observations_assessed) is
+    incremental by record on DuckDB: a run rewrites only the records whose deliveries changed, found from the
+    load months the base models rebuilt, and leaves every other row as it was. A record that lost its last
+    observation is removed through a tombstone row (identifier_type NULL) that the model's post-hook deletes.
+    Spark builds these models whole: plain Parquet tables cannot delete rows, and one partition per record
+    would be absurd. -#}
+
+{#- The staged model each source table of the identity graph is observed in, by the source table's name (the
+    `source_table` of int_identity_observations and the prefix of its record keys). -#}
+{% macro cdp_identity_sources() -%}
+    {{ return({
+        'crm_contacts': 'stg_crm__contacts',
+        'shop_accounts': 'stg_shop__accounts',
+        'shop_orders': 'stg_shop__orders',
+        'shop_order_lines': 'stg_shop__order_lines',
+        'shop_carts': 'stg_shop__carts',
+        'shop_reviews': 'stg_shop__reviews',
+        'support_tickets': 'stg_support__tickets',
+        'surveys_responses': 'stg_surveys__responses',
+        'privacy_consent_events': 'stg_privacy__consent_events',
+        'privacy_erasure_requests': 'stg_privacy__erasure_requests',
+        'web_events': 'stg_web__events',
+        'app_events': 'stg_app__events',
+        'esp_email_events': 'stg_esp__email_events',
+        'ads_ad_events': 'stg_ads__ad_events',
+        'social_engagements': 'stg_social__engagements',
+        'billing_subscription_events': 'stg_billing__subscription_events',
+    }) }}
+{%- endmacro %}
+
+{#- The config of the record-incremental identity models: incremental by `record_key` (delete+insert, then
+    the post-hook drops the tombstones) where the adapter can delete rows, a table on Spark (which runs no
+    hook given here). Also declares the base models the incremental branch reads (cdp_identity_touched_records
+    refs them only in an incremental run, which dbt's parser never sees). -#}
+{% macro cdp_identity_incremental_config(pre_hook=[], post_hook=[]) -%}
+    {%- for staged_model in cdp_identity_sources().values() %}
+-- depends_on: {{ ref('base_' ~ staged_model[4:]) }}
+    {%- endfor %}
+    {{ adapter.dispatch('cdp_identity_incremental_config', 'cdp')(pre_hook, post_hook) }}
+{%- endmacro %}
+
+{% macro default__cdp_identity_incremental_config(pre_hook, post_hook) -%}
+    {{ config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='record_key',
+        on_schema_change='fail',
+        pre_hook=pre_hook,
+        post_hook=post_hook + ['delete from {{ this }} where identifier_type is null'],
+    ) }}
+{%- endmacro %}
+
+{% macro spark__cdp_identity_incremental_config(pre_hook, post_hook) -%}
+    {{ config(materialized='table') }}
+{%- endmacro %}
+
+{#- The records (source_table, record_id) a run of a record-incremental identity model rewrites: every record
+    delivered in a load month its base model rebuilt since `relation` (the model itself) was built, i.e. from
+    the month of the newest load in `relation` for that source minus the lookback (cdp_rebuilt_from_month),
+    plus the records `relation` holds without a load time (the base models' sentinel month, and rows of
+    var('cdp__identity_extra_observations')), which every run rewrites. A source with no row in `relation`
+    rewrites all its records. -#}
+{% macro cdp_identity_touched_records(relation) -%}
+    {%- set sources = cdp_identity_sources() -%}
+    with
+
+    rebuilt_from as (
+
+        select
+            source_table,
+            {{ cdp_rebuilt_from_month('max(loaded_at)') }} as rebuilt_from_month
+        from {{ relation }}
+        group by source_table
+
+    )
+    {%- for source_table, staged_model in sources.items() %}
+        {%- set base_relation = ref('base_' ~ staged_model[4:]) %}
+
+    select
+        cast('{{ source_table }}' as {{ dbt.type_string() }}) as source_table,
+        cast({{ cdp_delivery_spec(base_relation)['key'] }} as {{ dbt.type_string() }}) as record_id
+    from {{ base_relation }}
+    where
+        loaded_month = cast('1900-01-01' as date)
+        or loaded_month >= coalesce(
+            (select rebuilt_from_month from rebuilt_from where source_table = '{{ source_table }}'),
+            cast('1900-01-01' as date)
+        )
+
+    union
+    {%- endfor %}
+
+    select
+        source_table,
+        record_id
+    from {{ relation }}
+    where loaded_at is null
+{%- endmacro %}
+
+{#- The import CTEs of int_identity_observations: one per source table of cdp_identity_sources(), named after
+    it, with the staged rows of the records in `touched_records` (a CTE of cdp_identity_touched_records) when
+    `incremental`, else every staged row. -#}
+{% macro cdp_identity_source_ctes(incremental) -%}
+    {%- for source_table, staged_model in cdp_identity_sources().items() %}
+        {%- set key = cdp_delivery_spec(ref('base_' ~ staged_model[4:]))['key'] %}
+{{ source_table }} as (
+
+    select * from {{ ref(staged_model) }}
+        {%- if incremental %}
+    where cast({{ key }} as {{ dbt.type_string() }}) in (
+        select record_id from touched_records
+        where source_table = '{{ source_table }}'
+    )
+        {%- endif %}
+
+),
+{% endfor -%}
+{%- endmacro %}
+
+{#- Tombstones for the records of `touched_records_cte` (source_table, record_id): one row per record with every
+    column but the key NULL, so that delete+insert removes the record's previous rows even when it has no
+    observation left; the model's post-hook deletes the tombstones. `columns` are the model's other columns. -#}
+{% macro cdp_identity_tombstones(touched_records_cte, columns) -%}
+    select
+        {{ touched_records_cte }}.source_table || ':' || {{ touched_records_cte }}.record_id as record_key,
+        {{ touched_records_cte }}.source_table,
+        {{ touched_records_cte }}.record_id
+        {%- for column_name, column_type in columns %},
+        cast(null as {{ column_type }}) as {{ column_name }}
+        {%- endfor %}
+    from {{ touched_records_cte }}
+{%- endmacro %}
+
+{#- The configuration int_identity_observations_assessed judges observations by, as rows (config_kind, a, b,
+    c): the identifier rules and their source allow-lists, the blocklist and the never-link pairs. -#}
+{% macro cdp_identity_rules_config_sql() -%}
+    select
+        'rule' as config_kind,
+        identifier_type as a,
+        cast(type_priority as {{ dbt.type_string() }}) as b,
+        cast(shared_limit as {{ dbt.type_string() }}) as c
+    from ({{ cdp_identity_rules_sql() }}) as identifier_rules
+    union all
+    select
+        'rule_source' as config_kind,
+        identifier_type as a,
+        source_table as b,
+        cast(null as {{ dbt.type_string() }}) as c
+    from ({{ cdp_identity_rule_sources_sql() }}) as rule_sources
+    union all
+    select
+        'blocklist' as config_kind,
+        identifier_type as a,
+        match_type as b,
+        value as c
+    from {{ ref('identity_blocklist') }}
+    union all
+    select
+        'never_link' as config_kind,
+        record_key_l as a,
+        record_key_r as b,
+        cast(null as {{ dbt.type_string() }}) as c
+    from {{ ref('identity_never_link') }}
+{%- endmacro %}
+
+{#- Pre-hook of int_identity_observations_assessed: when the rules, the blocklist or the never-link pairs
+    differ from those of the previous build (the `__rules_snapshot` table), empty the model, so that the run
+    judges every record again (with no row left, every record counts as touched). Nothing on a full build. -#}
+{% macro cdp_identity_reset_on_rules_change() -%}
+    {%- set snapshot = cdp_cc_work_relation(this.identifier, 'rules_snapshot') -%}
+    {%- if execute and is_incremental() -%}
+        {%- if load_relation(snapshot) is none %}
+    delete from {{ this }}
+        {%- else %}
+    delete from {{ this }}
+    where exists (
+        select 1
+        from (
+            (select * from {{ snapshot }} except select * from ({{ cdp_identity_rules_config_sql() }}) as now_a)
+            union all
+            (select * from ({{ cdp_identity_rules_config_sql() }}) as now_b except select * from {{ snapshot }})
+        ) as changed
+    )
+        {%- endif -%}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Post-hook of int_identity_observations_assessed: keep the configuration this build judged by. -#}
+{% macro cdp_identity_snapshot_rules() -%}
+    {%- if execute -%}
+        {%- do cdp_cc_replace_table(
+            cdp_cc_work_relation(this.identifier, 'rules_snapshot'), cdp_identity_rules_config_sql()) -%}
+    {%- endif -%}
+{%- endmacro %}

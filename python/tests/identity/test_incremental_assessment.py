@@ -1,0 +1,83 @@
+"""The head of the identity stage is incremental by record: after records arrive that change the verdict on
+rows of records they never touched, after those records go away again, and after a change of the rules, the
+incremental tables equal a full rebuild row for row."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from tests.dbt_harness import DbtProject
+
+MODELS = ("int_identity_observations", "int_identity_observations_assessed")
+SHARED_PHONE = "{cdp__identity_extra_observations: identity_shared_phone_observations}"
+PHONE = "+447911659448"
+CONTACTS = ("crm_contacts:C00100147", "crm_contacts:C00100148")
+
+
+def _tables(project: DbtProject) -> dict[str, list[tuple]]:
+    with duckdb.connect(str(project.duckdb_path), read_only=True) as con:
+        return {
+            model: sorted(
+                con.execute(f"select * from cdp_intermediate.{model}").fetchall(), key=lambda row: repr(row)
+            )
+            for model in MODELS
+        }
+
+
+def _phone_verdicts(project: DbtProject) -> dict[str, str | None]:
+    with duckdb.connect(str(project.duckdb_path), read_only=True) as con:
+        rows = con.execute(
+            "select record_key, rejected_reason from cdp_intermediate.int_identity_observations_assessed"
+            " where identifier_type = 'phone' and identifier_value = ?",
+            [PHONE],
+        ).fetchall()
+    return dict(rows)
+
+
+def _run(project: DbtProject, *args: str) -> list[dict]:
+    project.dbt("run", "-s", *MODELS, *args)
+    return [result for result in project.run_results() if result["unique_id"].startswith("model.")]
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> DbtProject:
+    project = DbtProject("dev", tmp_path_factory.mktemp("assessment"), {})
+    project.dbt("seed")
+    project.dbt("run", "-s", "+int_identity_observations_assessed")
+    return project
+
+
+def test_new_records_change_verdicts_of_untouched_records(project: DbtProject) -> None:
+    before = _tables(project)
+    assert all(_phone_verdicts(project)[contact] is None for contact in CONTACTS)
+
+    results = _run(project, "--vars", SHARED_PHONE)
+    assert len(results) == len(MODELS)
+    assert all("touched_records" in result["compiled_code"] for result in results)
+    # Two new tickets share the contacts' phone with two new e-mails: the phone is a shared value now, on the
+    # contacts' own rows too, although their records were not delivered again.
+    verdicts = _phone_verdicts(project)
+    assert {verdicts[contact] for contact in CONTACTS} == {"over_limit"}
+    incremental = _tables(project)
+
+    _run(project, "--vars", SHARED_PHONE, "--full-refresh")
+    assert _tables(project) == incremental
+
+    # The fixture records go away (and the extra identifier of an existing contact with them).
+    _run(project)
+    assert _tables(project) == before
+
+
+def test_a_rules_change_judges_everything_again(project: DbtProject) -> None:
+    rules = (
+        "{cdp__identity_rules: {account_id: {priority: 1, limit: null}, email: {priority: 2, limit: 1},"
+        " phone: {priority: 3, limit: 1}, anonymous_id: {priority: 4, limit: 1}}}"
+    )
+    _run(project, "--vars", rules)
+    incremental = _tables(project)
+    _run(project, "--vars", rules, "--full-refresh")
+    assert _tables(project) == incremental
+    # Types without a rule are rejected now: the change reached rows of records no load touched.
+    reasons = {row[-3] for row in incremental["int_identity_observations_assessed"]}
+    assert "unknown_type" in reasons
