@@ -55,20 +55,20 @@
 {%- endmacro %}
 
 {#- The records (source_table, record_id) a run of a record-incremental identity model rewrites: every record
-    delivered in a load month its base model rebuilt since `relation` (the model itself) was built, i.e. from
-    the month of the newest load in `relation` for that source minus the lookback (cdp_rebuilt_from_month),
-    plus the records `relation` holds without a load time (the base models' sentinel month, and rows of
-    var('cdp__identity_extra_observations')), which every run rewrites. A source with no row in `relation`
-    rewrites all its records. -#}
+    with a delivery loaded since the newest load of its source in `relation` (the model itself) minus the
+    lookback (cdp_late_loads_from), plus the records `relation` holds without a load time (the base models'
+    sentinel month, and rows of var('cdp__identity_extra_observations')), which every run rewrites. A source
+    with no row in `relation` rewrites all its records. Day-precise, unlike the base models' month partitions:
+    the older rows of a rebuilt month are normalised again but come out the same. -#}
 {% macro cdp_identity_touched_records(relation) -%}
     {%- set sources = cdp_identity_sources() -%}
     with
 
-    rebuilt_from as (
+    late_loads_from as (
 
         select
             source_table,
-            {{ cdp_rebuilt_from_month('max(loaded_at)') }} as rebuilt_from_month
+            {{ cdp_late_loads_from('max(loaded_at)') }} as late_loads_from
         from {{ relation }}
         group by source_table
 
@@ -81,10 +81,10 @@
         cast({{ cdp_delivery_spec(base_relation)['key'] }} as {{ dbt.type_string() }}) as record_id
     from {{ base_relation }}
     where
-        loaded_month = cast('1900-01-01' as date)
-        or loaded_month >= coalesce(
-            (select rebuilt_from_month from rebuilt_from where source_table = '{{ source_table }}'),
-            cast('1900-01-01' as date)
+        loaded_at is null
+        or loaded_at >= coalesce(
+            (select late_loads_from from late_loads_from where source_table = '{{ source_table }}'),
+            cast('1900-01-01' as {{ dbt.type_timestamp() }})
         )
 
     union

@@ -10,11 +10,16 @@
     coalesce(cast({{ dbt.date_trunc('month', loaded_at) }} as date), cast('1900-01-01' as date))
 {%- endmacro %}
 
-{#- The first load month an incremental run rebuilds, given the newest load time already built (an SQL
-    expression): the month of that time minus var('cdp__incremental_lookback_days') (late loads). NULL when
-    the expression is NULL. -#}
+{#- The earliest load time an incremental run expects new rows at, given the newest load time already built
+    (an SQL expression): that time minus var('cdp__incremental_lookback_days') (late loads). NULL when the
+    expression is NULL. -#}
+{% macro cdp_late_loads_from(newest_loaded_at) -%}
+    {{ dbt.dateadd('day', -1 * var('cdp__incremental_lookback_days'), newest_loaded_at) }}
+{%- endmacro %}
+
+{#- The first load month a base model rebuilds: the month of cdp_late_loads_from. -#}
 {% macro cdp_rebuilt_from_month(newest_loaded_at) -%}
-    {{ dbt.date_trunc('month', dbt.dateadd('day', -1 * var('cdp__incremental_lookback_days'), newest_loaded_at)) }}
+    {{ dbt.date_trunc('month', cdp_late_loads_from(newest_loaded_at)) }}
 {%- endmacro %}
 
 {#- A where-clause condition on a raw table keeping the rows of the load months this run rebuilds (`1 = 1` in
