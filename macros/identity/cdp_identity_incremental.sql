@@ -1,6 +1,6 @@
 {#- The head of the identity stage (int_identity_observations, int_identity_observations_assessed) is
-    incremental by record on DuckDB: a run rewrites only the records whose deliveries changed, found from the
-    load months the base models rebuilt, and leaves every other row as it was. A record that lost its last
+    incremental by record on DuckDB: a run rewrites only the records loaded since the previous build (minus the
+    lookback; cdp_identity_touched_records), and leaves every other row as it was. A record that lost its last
     observation is removed through a tombstone row (identifier_type NULL) that the model's post-hook deletes.
     Spark builds these models whole: plain Parquet tables cannot delete rows, and one partition per record
     would be absurd. -#}

@@ -2,8 +2,8 @@
     key, E.164 phone, lower-cased handle); here they are only typed, keyed and stacked. Event tables contribute
     their identifiers too; int_identity_edges collapses their repetition.
     Incremental by record on DuckDB (macros/identity/cdp_identity_incremental.sql): a run rewrites the records
-    delivered in the load months the base models rebuilt, and the rows of var('cdp__identity_extra_observations')
-    (test fixtures, no load time), which every run rewrites. -#}
+    loaded since the newest load it holds (minus the lookback) and the records without a load time (sentinel
+    month; rows of var('cdp__identity_extra_observations'), test fixtures), which every run rewrites. -#}
 {%- set extra_observations = var('cdp__identity_extra_observations', '') -%}
 {{ cdp_identity_incremental_config() }}
 

@@ -4,9 +4,10 @@
     over_limit (the value was observed on the same records as more than `limit` distinct values of some stronger
     type: a shared value). The record's strongest usable identifier is its anchor.
     Incremental by record on DuckDB (macros/identity/cdp_identity_incremental.sql): a run judges again the
-    records delivered in the rebuilt load months, both records of every never-link pair, and every record
-    holding a value those records hold or held (whose over_limit verdict may change); every other value keeps
-    its verdict. A change to the rules, the blocklist or the never-link pairs judges everything again. -#}
+    records loaded since its newest load (minus the lookback), both records of every never-link pair, and
+    every record holding a value those records hold or held (whose over_limit verdict may change); every other
+    value keeps its verdict. A change to the rules, the blocklist or the never-link pairs judges everything
+    again. -#}
 {#- The regex entries are read from the seed when the model runs and inlined as constant patterns: a pattern
     held in a column is recompiled for every row on DuckDB, far too slow on millions of values.
     load_relation: a linter or `compile` against an empty warehouse has no seed to read (then no regex rows). -#}
