@@ -5,10 +5,12 @@
     Spark builds these models whole: plain Parquet tables cannot delete rows, and one partition per record
     would be absurd. -#}
 
-{#- The staged model each source table of the identity graph is observed in, by the source table's name (the
-    `source_table` of int_identity_observations and the prefix of its record keys). -#}
+{#- The sources of the identity graph: for each source table (the `source_table` of int_identity_observations
+    and the prefix of its record keys), the staged model it is observed in, that model's base model and the
+    record key the base model declares (cdp_delivery_spec). A list of dicts with keys source_table,
+    staged_model, base_relation, key. -#}
 {% macro cdp_identity_sources() -%}
-    {{ return({
+    {%- set staged_models = {
         'crm_contacts': 'stg_crm__contacts',
         'shop_accounts': 'stg_shop__accounts',
         'shop_orders': 'stg_shop__orders',
@@ -25,7 +27,18 @@
         'ads_ad_events': 'stg_ads__ad_events',
         'social_engagements': 'stg_social__engagements',
         'billing_subscription_events': 'stg_billing__subscription_events',
-    }) }}
+    } -%}
+    {%- set sources = [] -%}
+    {%- for source_table, staged_model in staged_models.items() -%}
+        {%- set base_relation = ref('base_' ~ staged_model[4:]) -%}
+        {%- do sources.append({
+            'source_table': source_table,
+            'staged_model': staged_model,
+            'base_relation': base_relation,
+            'key': cdp_delivery_spec(base_relation)['key'],
+        }) -%}
+    {%- endfor -%}
+    {{ return(sources) }}
 {%- endmacro %}
 
 {#- The config of the record-incremental identity models: incremental by `record_key` (delete+insert, then
@@ -33,8 +46,8 @@
     hook given here). Also declares the base models the incremental branch reads (cdp_identity_touched_records
     refs them only in an incremental run, which dbt's parser never sees). -#}
 {% macro cdp_identity_incremental_config(pre_hook=[], post_hook=[]) -%}
-    {%- for staged_model in cdp_identity_sources().values() %}
--- depends_on: {{ ref('base_' ~ staged_model[4:]) }}
+    {%- for source in cdp_identity_sources() %}
+-- depends_on: {{ source.base_relation }}
     {%- endfor %}
     {{ adapter.dispatch('cdp_identity_incremental_config', 'cdp')(pre_hook, post_hook) }}
 {%- endmacro %}
@@ -61,7 +74,6 @@
     with no row in `relation` rewrites all its records. Day-precise, unlike the base models' month partitions:
     the older rows of a rebuilt month are normalised again but come out the same. -#}
 {% macro cdp_identity_touched_records(relation) -%}
-    {%- set sources = cdp_identity_sources() -%}
     with
 
     late_loads_from as (
@@ -73,17 +85,16 @@
         group by source_table
 
     )
-    {%- for source_table, staged_model in sources.items() %}
-        {%- set base_relation = ref('base_' ~ staged_model[4:]) %}
+    {%- for source in cdp_identity_sources() %}
 
     select
-        cast('{{ source_table }}' as {{ dbt.type_string() }}) as source_table,
-        cast({{ cdp_delivery_spec(base_relation)['key'] }} as {{ dbt.type_string() }}) as record_id
-    from {{ base_relation }}
+        cast('{{ source.source_table }}' as {{ dbt.type_string() }}) as source_table,
+        cast({{ source.key }} as {{ dbt.type_string() }}) as record_id
+    from {{ source.base_relation }}
     where
         loaded_at is null
         or loaded_at >= coalesce(
-            (select late_loads_from from late_loads_from where source_table = '{{ source_table }}'),
+            (select late_loads_from from late_loads_from where source_table = '{{ source.source_table }}'),
             cast('1900-01-01' as {{ dbt.type_timestamp() }})
         )
 
@@ -101,15 +112,14 @@
     it, with the staged rows of the records in `touched_records` (a CTE of cdp_identity_touched_records) when
     `incremental`, else every staged row. -#}
 {% macro cdp_identity_source_ctes(incremental) -%}
-    {%- for source_table, staged_model in cdp_identity_sources().items() %}
-        {%- set key = cdp_delivery_spec(ref('base_' ~ staged_model[4:]))['key'] %}
-{{ source_table }} as (
+    {%- for source in cdp_identity_sources() %}
+{{ source.source_table }} as (
 
-    select * from {{ ref(staged_model) }}
+    select * from {{ ref(source.staged_model) }}
         {%- if incremental %}
-    where cast({{ key }} as {{ dbt.type_string() }}) in (
+    where cast({{ source.key }} as {{ dbt.type_string() }}) in (
         select record_id from touched_records
-        where source_table = '{{ source_table }}'
+        where source_table = '{{ source.source_table }}'
     )
         {%- endif %}
 
@@ -119,14 +129,16 @@
 
 {#- Tombstones for the records of `touched_records_cte` (source_table, record_id): one row per record with every
     column but the key NULL, so that delete+insert removes the record's previous rows even when it has no
-    observation left; the model's post-hook deletes the tombstones. `columns` are the model's other columns. -#}
-{% macro cdp_identity_tombstones(touched_records_cte, columns) -%}
+    observation left; the model's post-hook deletes the tombstones. The columns (names, types, order) are read
+    from the model's previous build (`this`), which on_schema_change='fail' keeps equal to the model's own. -#}
+{% macro cdp_identity_tombstones(touched_records_cte) -%}
+    {%- set key_columns = ['record_key', 'source_table', 'record_id'] -%}
     select
         {{ touched_records_cte }}.source_table || ':' || {{ touched_records_cte }}.record_id as record_key,
         {{ touched_records_cte }}.source_table,
         {{ touched_records_cte }}.record_id
-        {%- for column_name, column_type in columns %},
-        cast(null as {{ column_type }}) as {{ column_name }}
+        {%- for column in adapter.get_columns_in_relation(this) if column.name not in key_columns %},
+        cast(null as {{ column.data_type }}) as {{ column.name }}
         {%- endfor %}
     from {{ touched_records_cte }}
 {%- endmacro %}
@@ -174,12 +186,10 @@
         {%- else %}
     delete from {{ this }}
     where exists (
-        select 1
-        from (
-            (select * from {{ snapshot }} except select * from ({{ cdp_identity_rules_config_sql() }}) as now_a)
-            union all
-            (select * from ({{ cdp_identity_rules_config_sql() }}) as now_b except select * from {{ snapshot }})
-        ) as changed
+        with configured as ({{ cdp_identity_rules_config_sql() }})
+        (select * from {{ snapshot }} except select * from configured)
+        union all
+        (select * from configured except select * from {{ snapshot }})
     )
         {%- endif -%}
     {%- endif -%}

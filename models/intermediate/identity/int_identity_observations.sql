@@ -474,7 +474,5 @@ final as (
 select * from final
 {%- if is_incremental() %}
 union all
-{{ cdp_identity_tombstones('touched_records', [
-    ('identifier_type', dbt.type_string()), ('identifier_value', dbt.type_string()),
-    ('observed_at', dbt.type_timestamp()), ('loaded_at', dbt.type_timestamp())]) }}
+{{ cdp_identity_tombstones('touched_records') }}
 {%- endif %}

@@ -380,9 +380,5 @@ final as (
 select * from final
 {%- if is_incremental() %}
 union all
-{{ cdp_identity_tombstones('touched_records', [
-    ('identifier_type', dbt.type_string()), ('identifier_value', dbt.type_string()),
-    ('node_key', dbt.type_string()), ('type_priority', dbt.type_int()), ('observed_at', dbt.type_timestamp()),
-    ('loaded_at', dbt.type_timestamp()), ('rejected_reason', dbt.type_string()),
-    ('is_usable', dbt.type_boolean()), ('is_anchor', dbt.type_boolean())]) }}
+{{ cdp_identity_tombstones('touched_records') }}
 {%- endif %}
