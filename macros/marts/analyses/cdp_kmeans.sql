@@ -9,6 +9,15 @@
     )
 {%- endmacro %}
 
+{#- The smallest of a list of SQL expressions (Spark's least() needs two arguments at least). -#}
+{% macro cdp_least_of(expressions) -%}
+    {%- if expressions | length == 1 -%}
+        {{ expressions[0] }}
+    {%- else -%}
+        least({{ expressions | join(', ') }})
+    {%- endif -%}
+{%- endmacro %}
+
 {#- k-means (Lloyd's algorithm) in plain SQL, a fixed number of iterations unrolled by Jinja into chained CTEs.
 
     Initialisation is deterministic, a farthest-point (maximin) variant of k-means++: the first seed is the point
@@ -17,9 +26,13 @@
     (exact percentile of the distance to the mean). Ties break on the point id, so a build is reproducible.
 
     Each iteration assigns every point to its nearest centroid (ties: lowest cluster id) and moves each centroid
-    to the mean of its points; a centroid left without points stays where it was. Every CTE is referenced once
-    (Spark inlines CTEs referenced several times, which would double the plan at every iteration): the previous
-    centroid travels inside the assignment rows.
+    to the mean of its points; a centroid left without points stays where it was.
+
+    The k centroids travel as one row (centroid_<j>_<feature>, shift_<j>), so an iteration is a single pass over
+    the points: cross join that row, compute the k distances side by side, take the nearest, and aggregate the next
+    row without a GROUP BY. No point is ever repeated k times and nothing is sorted per point. Every CTE of the
+    chain is referenced once (Spark inlines CTEs referenced several times, which would double the plan at every
+    iteration).
 
     Returns the SQL of a query: <id_column>, cluster_id (1..k in seed order), distance_to_centroid (euclidean, in
     feature units), centroid_shift (how far the cluster's centroid moved in the last iteration: 0 everywhere
@@ -38,14 +51,6 @@
             cast({{ feature }} as double) as {{ feature }}{{ "," if not loop.last }}
             {%- endfor %}
         from ({{ points_sql }}) as kmeans_input
-
-    ),
-
-    kmeans_sides as (
-
-        select false as is_new_seed
-        union all
-        select true as is_new_seed
 
     ),
 
@@ -80,9 +85,8 @@
     kmeans_seeds_1 as (
 
         select
-            1 as cluster_id,
             {%- for feature in features %}
-            {{ feature }}{{ "," if not loop.last }}
+            {{ feature }} as seed_1_{{ feature }}{{ "," if not loop.last }}
             {%- endfor %}
         from (
             select
@@ -95,41 +99,33 @@
     ),
     {%- for seed in range(2, k + 1) %}
 
-    kmeans_seed_distances_{{ seed }} as (
-
-        select
-            candidates.point_id,
-            {%- for feature in features %}
-            candidates.{{ feature }},
-            seeds.{{ feature }} as seed_{{ feature }},
-            {%- endfor %}
-            seeds.cluster_id,
-            min({{ cdp_squared_distance('candidates', 'seeds', features) }})
-                over (partition by candidates.point_id) as squared_distance_to_seeds
-        from kmeans_seed_candidates as candidates
-        cross join kmeans_seeds_{{ seed - 1 }} as seeds
-
-    ),
-
     kmeans_seeds_{{ seed }} as (
 
-        {#- the seeds so far (one copy per candidate row) plus the farthest candidate as seed number `seed` -#}
-        select distinct
-            case when sides.is_new_seed then {{ seed }} else ranked.cluster_id end as cluster_id,
+        {#- the seeds so far plus the candidate farthest from its nearest seed as seed number `seed` -#}
+        {%- set seed_distances = [] -%}
+        {%- for previous in range(1, seed) -%}
+            {%- do seed_distances.append(cdp_squared_distance('candidates', 'seeds', features, 'seed_' ~ previous ~ '_')) -%}
+        {%- endfor %}
+        select
+            {%- for previous in range(1, seed) %}
             {%- for feature in features %}
-            case when sides.is_new_seed then ranked.{{ feature }} else ranked.seed_{{ feature }} end
-                as {{ feature }}{{ "," if not loop.last }}
+            seed_{{ previous }}_{{ feature }},
+            {%- endfor %}
+            {%- endfor %}
+            {%- for feature in features %}
+            {{ feature }} as seed_{{ seed }}_{{ feature }}{{ "," if not loop.last }}
             {%- endfor %}
         from (
             select
-                distances.*,
+                candidates.*,
+                seeds.*,
                 row_number() over (
-                    order by distances.squared_distance_to_seeds desc, distances.point_id, distances.cluster_id
+                    order by {{ cdp_least_of(seed_distances) }} desc, candidates.point_id
                 ) as farthest_rank
-            from kmeans_seed_distances_{{ seed }} as distances
-        ) as ranked
-        cross join kmeans_sides as sides
-        where not sides.is_new_seed or ranked.farthest_rank = 1
+            from kmeans_seed_candidates as candidates
+            cross join kmeans_seeds_{{ seed - 1 }} as seeds
+        ) as ranked_candidates
+        where farthest_rank = 1
 
     ),
     {%- endfor %}
@@ -137,33 +133,55 @@
     kmeans_centroids_0 as (
 
         select
-            cluster_id,
+            {%- for cluster in range(1, k + 1) %}
             {%- for feature in features %}
-            {{ feature }},
+            seed_{{ cluster }}_{{ feature }} as centroid_{{ cluster }}_{{ feature }},
             {%- endfor %}
-            cast(null as double) as centroid_shift
+            cast(null as double) as shift_{{ cluster }}{{ "," if not loop.last }}
+            {%- endfor %}
         from kmeans_seeds_{{ k }}
 
     ),
     {%- for iteration in range(1, iterations + 2) %}
 
+    kmeans_distances_{{ iteration }} as (
+
+        select
+            points.*,
+            centroids.*,
+            {%- for cluster in range(1, k + 1) %}
+            {{ cdp_squared_distance('points', 'centroids', features, 'centroid_' ~ cluster ~ '_') }}
+                as squared_distance_{{ cluster }}{{ "," if not loop.last }}
+            {%- endfor %}
+        from kmeans_points as points
+        cross join kmeans_centroids_{{ iteration - 1 }} as centroids
+
+    ),
+
     kmeans_assignments_{{ iteration }} as (
 
         select
-            points.point_id,
-            {%- for feature in features %}
-            points.{{ feature }},
-            centroids.{{ feature }} as centroid_{{ feature }},
-            {%- endfor %}
-            centroids.cluster_id,
-            centroids.centroid_shift,
-            {{ cdp_squared_distance('points', 'centroids', features) }} as squared_distance,
-            row_number() over (
-                partition by points.point_id
-                order by {{ cdp_squared_distance('points', 'centroids', features) }}, centroids.cluster_id
-            ) as distance_rank
-        from kmeans_points as points
-        cross join kmeans_centroids_{{ iteration - 1 }} as centroids
+            nearest.*,
+            {%- if k == 1 %}
+            1 as cluster_id
+            {%- else %}
+            case
+                {%- for cluster in range(1, k) %}
+                when nearest.squared_distance_{{ cluster }} = nearest.squared_distance then {{ cluster }}
+                {%- endfor %}
+                else {{ k }}
+            end as cluster_id
+            {%- endif %}
+        from (
+            select
+                distances.*,
+                {%- set cluster_distances = [] -%}
+                {%- for cluster in range(1, k + 1) -%}
+                    {%- do cluster_distances.append('distances.squared_distance_' ~ cluster) -%}
+                {%- endfor %}
+                {{ cdp_least_of(cluster_distances) }} as squared_distance
+            from kmeans_distances_{{ iteration }} as distances
+        ) as nearest
 
     ),
     {%- if iteration <= iterations %}
@@ -171,26 +189,34 @@
     kmeans_centroids_{{ iteration }} as (
 
         select
-            cluster_id,
+            {%- for cluster in range(1, k + 1) %}
             {%- for feature in features %}
-            coalesce(avg(case when distance_rank = 1 then {{ feature }} end), max(centroid_{{ feature }}))
-                as {{ feature }},
+            coalesce(
+                avg(case when cluster_id = {{ cluster }} then {{ feature }} end),
+                max(centroid_{{ cluster }}_{{ feature }})
+            ) as centroid_{{ cluster }}_{{ feature }},
             {%- endfor %}
             sqrt(
                 {%- for feature in features %}
                 (
-                    coalesce(avg(case when distance_rank = 1 then {{ feature }} end), max(centroid_{{ feature }}))
-                    - max(centroid_{{ feature }})
+                    coalesce(
+                        avg(case when cluster_id = {{ cluster }} then {{ feature }} end),
+                        max(centroid_{{ cluster }}_{{ feature }})
+                    )
+                    - max(centroid_{{ cluster }}_{{ feature }})
                 )
                 * (
-                    coalesce(avg(case when distance_rank = 1 then {{ feature }} end), max(centroid_{{ feature }}))
-                    - max(centroid_{{ feature }})
+                    coalesce(
+                        avg(case when cluster_id = {{ cluster }} then {{ feature }} end),
+                        max(centroid_{{ cluster }}_{{ feature }})
+                    )
+                    - max(centroid_{{ cluster }}_{{ feature }})
                 )
                 {%- if not loop.last %} +{% endif %}
                 {%- endfor %}
-            ) as centroid_shift
+            ) as shift_{{ cluster }}{{ "," if not loop.last }}
+            {%- endfor %}
         from kmeans_assignments_{{ iteration }}
-        group by cluster_id
 
     ),
     {%- endif %}
@@ -202,9 +228,12 @@
             point_id as {{ id_column }},
             cluster_id,
             sqrt(squared_distance) as distance_to_centroid,
-            centroid_shift
+            case cluster_id
+                {%- for cluster in range(1, k + 1) %}
+                when {{ cluster }} then shift_{{ cluster }}
+                {%- endfor %}
+            end as centroid_shift
         from kmeans_assignments_{{ iterations + 1 }}
-        where distance_rank = 1
 
     )
 

@@ -18,16 +18,19 @@ person_records as (
 
 observed_records as (
 
+    {#- one pass over the observations: a record has one source table, record id and observed_at, and at most
+        one anchor row (int_identity_observations_assessed ranks them) -#}
     select
         record_key,
-        source_table,
-        record_id,
-        min(observed_at) as observed_at
+        min(source_table) as source_table,
+        min(record_id) as record_id,
+        min(observed_at) as observed_at,
+        max(case when is_anchor then node_key end) as anchor_node_key,
+        max(case when is_anchor then identifier_type end) as anchor_identifier_type,
+        max(case when is_anchor then identifier_value end) as anchor_identifier_value,
+        max(case when is_anchor then type_priority end) as anchor_type_priority
     from observations_assessed
-    group by
-        record_key,
-        source_table,
-        record_id
+    group by record_key
 
 ),
 
@@ -38,6 +41,10 @@ records as (
         coalesce(person_records.source_table, observed_records.source_table) as source_table,
         coalesce(person_records.record_id, observed_records.record_id) as record_id,
         coalesce(person_records.observed_at, observed_records.observed_at) as observed_at,
+        observed_records.anchor_node_key,
+        observed_records.anchor_identifier_type,
+        observed_records.anchor_identifier_value,
+        observed_records.anchor_type_priority,
         person_records.record_key is not null as is_person_record
     from person_records
     full outer join observed_records
@@ -45,37 +52,22 @@ records as (
 
 ),
 
-anchors as (
-
-    select
-        record_key,
-        node_key,
-        identifier_type,
-        identifier_value,
-        type_priority
-    from observations_assessed
-    where is_anchor
-
-),
-
 final as (
 
     select
-        records.record_key,
-        records.source_table,
-        records.record_id,
-        coalesce(anchors.node_key, 'record:' || records.record_key) as anchor_node_key,
-        coalesce(anchors.identifier_type, 'record') as anchor_identifier_type,
-        coalesce(anchors.identifier_value, records.record_key) as anchor_identifier_value,
-        coalesce(anchors.type_priority, 1000) as anchor_type_priority,
-        anchors.node_key is null as is_record_node,
-        records.observed_at
+        record_key,
+        source_table,
+        record_id,
+        coalesce(anchor_node_key, 'record:' || record_key) as anchor_node_key,
+        coalesce(anchor_identifier_type, 'record') as anchor_identifier_type,
+        coalesce(anchor_identifier_value, record_key) as anchor_identifier_value,
+        coalesce(anchor_type_priority, 1000) as anchor_type_priority,
+        anchor_node_key is null as is_record_node,
+        observed_at
     from records
-    left join anchors
-        on records.record_key = anchors.record_key
     where
-        anchors.node_key is not null
-        or records.is_person_record
+        anchor_node_key is not null
+        or is_person_record
 
 )
 
