@@ -18,6 +18,19 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- The GROUP BY of an aggregate that yields the single row of centroids (or seeds) of cdp_kmeans; see its yml. -#}
+{% macro cdp_single_row_group_by(key_column) -%}
+    {{ return(adapter.dispatch('cdp_single_row_group_by', 'cdp')(key_column)) }}
+{%- endmacro %}
+
+{% macro default__cdp_single_row_group_by(key_column) -%}
+    group by {{ key_column }}
+{%- endmacro %}
+
+{#- DuckDB: an ungrouped aggregate, several times faster than grouping by a key with one value. -#}
+{% macro duckdb__cdp_single_row_group_by(key_column) -%}
+{%- endmacro %}
+
 {#- k-means (Lloyd's algorithm) in plain SQL, a fixed number of iterations unrolled by Jinja into chained CTEs.
 
     Initialisation is deterministic, a farthest-point (maximin) variant of k-means++: the first seed is the point
@@ -29,10 +42,12 @@
     to the mean of its points; a centroid left without points stays where it was.
 
     The k centroids travel as one row (centroid_<j>_<feature>, shift_<j>), so an iteration is a single pass over
-    the points: cross join that row, compute the k distances side by side, take the nearest, and aggregate the next
-    row without a GROUP BY. No point is ever repeated k times and nothing is sorted per point. Every CTE of the
-    chain is referenced once (Spark inlines CTEs referenced several times, which would double the plan at every
-    iteration).
+    the points: cross join that row, compute the k distances side by side, and aggregate the next row without a
+    GROUP BY, each cluster averaging the points nearest to it. No point is
+    ever repeated k times and nothing is sorted per point. Each iteration is one CTE of explicit columns plus the
+    aggregate, every CTE referenced once: Spark inlines CTEs referenced several times (doubling the plan at every
+    iteration), and its analyzer gives up on plans nested much deeper (100 resolution passes). On Spark the
+    single-row aggregates group by a constant key (cdp_single_row_group_by).
 
     Returns the SQL of a query: <id_column>, cluster_id (1..k in seed order), distance_to_centroid (euclidean, in
     feature units), centroid_shift (how far the cluster's centroid moved in the last iteration: 0 everywhere
@@ -85,16 +100,22 @@
     kmeans_seeds_1 as (
 
         select
+            max(centroid_row) as centroid_row,
             {%- for feature in features %}
-            {{ feature }} as seed_1_{{ feature }}{{ "," if not loop.last }}
+            max({{ feature }}) as seed_1_{{ feature }}{{ "," if not loop.last }}
             {%- endfor %}
         from (
             select
-                candidates.*,
+                candidates.point_id,
+                {%- for feature in features %}
+                candidates.{{ feature }},
+                {%- endfor %}
+                1 as centroid_row,
                 row_number() over (order by candidates.squared_distance_to_mean, candidates.point_id) as seed_rank
             from kmeans_seed_candidates as candidates
         ) as ranked_candidates
         where seed_rank = 1
+        {{ cdp_single_row_group_by('centroid_row') }}
 
     ),
     {%- for seed in range(2, k + 1) %}
@@ -107,18 +128,28 @@
             {%- do seed_distances.append(cdp_squared_distance('candidates', 'seeds', features, 'seed_' ~ previous ~ '_')) -%}
         {%- endfor %}
         select
+            max(centroid_row) as centroid_row,
             {%- for previous in range(1, seed) %}
             {%- for feature in features %}
-            seed_{{ previous }}_{{ feature }},
+            max(seed_{{ previous }}_{{ feature }}) as seed_{{ previous }}_{{ feature }},
             {%- endfor %}
             {%- endfor %}
             {%- for feature in features %}
-            {{ feature }} as seed_{{ seed }}_{{ feature }}{{ "," if not loop.last }}
+            max({{ feature }}) as seed_{{ seed }}_{{ feature }}
+                {{- "," if not loop.last }}
             {%- endfor %}
         from (
             select
-                candidates.*,
-                seeds.*,
+                candidates.point_id,
+                {%- for feature in features %}
+                candidates.{{ feature }},
+                {%- endfor %}
+                seeds.centroid_row,
+                {%- for previous in range(1, seed) %}
+                {%- for feature in features %}
+                seeds.seed_{{ previous }}_{{ feature }},
+                {%- endfor %}
+                {%- endfor %}
                 row_number() over (
                     order by {{ cdp_least_of(seed_distances) }} desc, candidates.point_id
                 ) as farthest_rank
@@ -126,6 +157,7 @@
             cross join kmeans_seeds_{{ seed - 1 }} as seeds
         ) as ranked_candidates
         where farthest_rank = 1
+        {{ cdp_single_row_group_by('centroid_row') }}
 
     ),
     {%- endfor %}
@@ -137,51 +169,68 @@
             {%- for feature in features %}
             seed_{{ cluster }}_{{ feature }} as centroid_{{ cluster }}_{{ feature }},
             {%- endfor %}
-            cast(null as double) as shift_{{ cluster }}{{ "," if not loop.last }}
+            cast(null as double) as shift_{{ cluster }},
             {%- endfor %}
+            centroid_row
         from kmeans_seeds_{{ k }}
 
     ),
     {%- for iteration in range(1, iterations + 2) %}
 
-    kmeans_distances_{{ iteration }} as (
-
-        select
-            points.*,
-            centroids.*,
-            {%- for cluster in range(1, k + 1) %}
-            {{ cdp_squared_distance('points', 'centroids', features, 'centroid_' ~ cluster ~ '_') }}
-                as squared_distance_{{ cluster }}{{ "," if not loop.last }}
-            {%- endfor %}
-        from kmeans_points as points
-        cross join kmeans_centroids_{{ iteration - 1 }} as centroids
-
-    ),
-
     kmeans_assignments_{{ iteration }} as (
 
         select
-            nearest.*,
+            point_id,
+            {%- for feature in features %}
+            {{ feature }},
+            {%- endfor %}
+            {%- for cluster in range(1, k + 1) %}
+            {%- for feature in features %}
+            centroid_{{ cluster }}_{{ feature }},
+            {%- endfor %}
+            shift_{{ cluster }},
+            {%- endfor %}
+            {%- for cluster in range(1, k + 1) %}
+            squared_distance_{{ cluster }},
+            {%- endfor %}
             {%- if k == 1 %}
-            1 as cluster_id
+            1 as cluster_id,
             {%- else %}
-            case
+            {#- the first cluster whose distance equals the least one (ties go to the lowest id). The else branch keeps the
+                expression non-nullable: Spark would otherwise infer `is not null` filters on it and inline the
+                whole distance arithmetic into the join below, a plan that grows past any heap. #}
+            case least(
+                {%- for cluster in range(1, k + 1) %}
+                squared_distance_{{ cluster }}{{ "," if not loop.last }}
+                {%- endfor %}
+            )
                 {%- for cluster in range(1, k) %}
-                when nearest.squared_distance_{{ cluster }} = nearest.squared_distance then {{ cluster }}
+                when squared_distance_{{ cluster }} then {{ cluster }}
                 {%- endfor %}
                 else {{ k }}
-            end as cluster_id
+            end as cluster_id,
             {%- endif %}
+            centroid_row
         from (
             select
-                distances.*,
-                {%- set cluster_distances = [] -%}
-                {%- for cluster in range(1, k + 1) -%}
-                    {%- do cluster_distances.append('distances.squared_distance_' ~ cluster) -%}
+                points.point_id,
+                {%- for feature in features %}
+                points.{{ feature }},
                 {%- endfor %}
-                {{ cdp_least_of(cluster_distances) }} as squared_distance
-            from kmeans_distances_{{ iteration }} as distances
-        ) as nearest
+                {%- for cluster in range(1, k + 1) %}
+                {%- for feature in features %}
+                centroids.centroid_{{ cluster }}_{{ feature }},
+                {%- endfor %}
+                centroids.shift_{{ cluster }},
+                {%- endfor %}
+                centroids.centroid_row,
+                {%- for cluster in range(1, k + 1) %}
+                {{ cdp_squared_distance('points', 'centroids', features, 'centroid_' ~ cluster ~ '_') }}
+                    as squared_distance_{{ cluster }}{{ "," if not loop.last }}
+                {%- endfor %}
+            from kmeans_points as points
+            cross join kmeans_centroids_{{ iteration - 1 }} as centroids
+        ) as distances
 
     ),
     {%- if iteration <= iterations %}
@@ -189,6 +238,7 @@
     kmeans_centroids_{{ iteration }} as (
 
         select
+            max(centroid_row) as centroid_row,
             {%- for cluster in range(1, k + 1) %}
             {%- for feature in features %}
             coalesce(
@@ -217,6 +267,7 @@
             ) as shift_{{ cluster }}{{ "," if not loop.last }}
             {%- endfor %}
         from kmeans_assignments_{{ iteration }}
+        {{ cdp_single_row_group_by('centroid_row') }}
 
     ),
     {%- endif %}
@@ -227,7 +278,11 @@
         select
             point_id as {{ id_column }},
             cluster_id,
-            sqrt(squared_distance) as distance_to_centroid,
+            sqrt(case cluster_id
+                {%- for cluster in range(1, k + 1) %}
+                when {{ cluster }} then squared_distance_{{ cluster }}
+                {%- endfor %}
+            end) as distance_to_centroid,
             case cluster_id
                 {%- for cluster in range(1, k + 1) %}
                 when {{ cluster }} then shift_{{ cluster }}
