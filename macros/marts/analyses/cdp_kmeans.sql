@@ -169,7 +169,6 @@
             {%- for feature in features %}
             seed_{{ cluster }}_{{ feature }} as centroid_{{ cluster }}_{{ feature }},
             {%- endfor %}
-            cast(null as double) as shift_{{ cluster }},
             {%- endfor %}
             centroid_row
         from kmeans_seeds_{{ k }}
@@ -185,10 +184,13 @@
             {{ feature }},
             {%- endfor %}
             {%- for cluster in range(1, k + 1) %}
+            {%- if iteration <= iterations %}
             {%- for feature in features %}
             centroid_{{ cluster }}_{{ feature }},
             {%- endfor %}
+            {%- else %}
             shift_{{ cluster }},
+            {%- endif %}
             {%- endfor %}
             {%- for cluster in range(1, k + 1) %}
             squared_distance_{{ cluster }},
@@ -218,10 +220,13 @@
                 points.{{ feature }},
                 {%- endfor %}
                 {%- for cluster in range(1, k + 1) %}
+                {%- if iteration <= iterations %}
                 {%- for feature in features %}
                 centroids.centroid_{{ cluster }}_{{ feature }},
                 {%- endfor %}
+                {%- else %}
                 centroids.shift_{{ cluster }},
+                {%- endif %}
                 {%- endfor %}
                 centroids.centroid_row,
                 {%- for cluster in range(1, k + 1) %}
@@ -244,8 +249,10 @@
             coalesce(
                 avg(case when cluster_id = {{ cluster }} then {{ feature }} end),
                 max(centroid_{{ cluster }}_{{ feature }})
-            ) as centroid_{{ cluster }}_{{ feature }},
+            ) as centroid_{{ cluster }}_{{ feature }}
+            {{- "," if not (loop.last and cluster == k and iteration < iterations) }}
             {%- endfor %}
+            {%- if iteration == iterations %}
             sqrt(
                 {%- for feature in features %}
                 (
@@ -265,6 +272,7 @@
                 {%- if not loop.last %} +{% endif %}
                 {%- endfor %}
             ) as shift_{{ cluster }}{{ "," if not loop.last }}
+            {%- endif %}
             {%- endfor %}
         from kmeans_assignments_{{ iteration }}
         {{ cdp_single_row_group_by('centroid_row') }}
