@@ -4,10 +4,7 @@
     of a customer is attached by nothing (attach_reason = 'survivor'); a lone node by nothing either ('singleton').
     Follow linked_node_key from row to row to walk towards other nodes of the customer; the macro
     cdp_identity_explain(record_key_a, record_key_b) lists every edge of the customer shared by two records.
-    Edges between two customers (cut where a never-link pair split a component) attach nothing.
-    A view: nothing downstream reads it, and writing one row per record (32M at 1M people) cost more than any
-    lookup of it; a lookup ranks the used edges of the graph afresh (about 20 s at 1M people). -#}
-{{ config(materialized='view') }}
+    Edges between two customers (cut where a never-link pair split a component) attach nothing. -#}
 with
 
 customer_ids as (
