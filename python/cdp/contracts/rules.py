@@ -3,7 +3,6 @@ new source is covered the moment it follows them) plus the promises its dbt test
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -122,31 +121,22 @@ def key_expectations(key_columns: Iterable[str]) -> list[Expectation]:
     return expectations
 
 
-def composite_key_columns(expression: str) -> list[str]:
-    """The columns of a concatenated key: `coalesce(a, '') || '|' || cast(b as string)` -> a, b."""
-    columns = []
-    for part in expression.split("||"):
-        match = re.match(r"\s*(?:(?:cast|coalesce)\(\s*)?([a-z_][a-z0-9_]*)", part.strip().lower())
-        if match and not part.strip().startswith("'"):
-            columns.append(match.group(1))
-    return columns
-
-
 def declared_expectations(tests: Iterable[DbtTest]) -> list[Expectation]:
     """The promises a model's dbt tests make (keys, not-null columns, accepted values), restated for
     great-expectations so the contract report covers them too. Warn-only tests are not contracts."""
     expectations: list[Expectation] = []
     for test in tests:
-        if test.severity != "error" or not test.column:
+        if test.severity != "error":
             continue
-        if test.name == "unique" and "||" in test.column:
-            # A composite key written as a concatenation (`a || '|' || b`): compound uniqueness of its
-            # columns; like the SQL concatenation, a row with a NULL part is not checked.
+        if test.name == "cdp_unique_combination":
+            # A compound key; like the dbt test (group by the columns), a NULL part is a value to compare.
             expectations.append(
                 gx.expectations.ExpectCompoundColumnsToBeUnique(
-                    column_list=composite_key_columns(test.column), ignore_row_if="any_value_is_missing"
+                    column_list=list(test.kwargs["combination"]), ignore_row_if="never"
                 )
             )
+        elif not test.column:
+            continue
         elif test.name == "unique":
             expectations.append(gx.expectations.ExpectColumnValuesToBeUnique(column=test.column))
         elif test.name == "not_null":

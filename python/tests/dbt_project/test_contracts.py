@@ -6,7 +6,7 @@ import pandas as pd
 
 from cdp.contracts import rules
 from cdp.contracts.run import Validator, run_contracts
-from cdp.warehouse import Manifest
+from cdp.warehouse import DbtTest, Manifest
 from tests.dbt_harness import DbtProject
 
 
@@ -45,4 +45,19 @@ def test_contracts_catch_values_that_break_the_conventions() -> None:
 def test_quarantine_share_above_the_limit_fails() -> None:
     frame = pd.DataFrame({"dq_reason": ["missing_key"] * 10})
     result = Validator().validate("too_many", frame, rules.quarantine_expectations(rows_in=100))
+    assert not result.success
+
+
+def test_a_compound_key_test_becomes_a_compound_uniqueness_contract() -> None:
+    key = DbtTest(
+        name="cdp_unique_combination",
+        column=None,
+        kwargs={"combination": ["node_key", "customer_id"]},
+        severity="error",
+    )
+    unique_pairs = pd.DataFrame({"node_key": ["n1", "n1", None], "customer_id": ["c1", "c2", "c1"]})
+    assert Validator().validate("pairs", unique_pairs, rules.declared_expectations([key])).success
+    # Two rows equal but for a NULL in the same column are duplicates, as in the dbt test (group by).
+    repeated = pd.DataFrame({"node_key": ["n1", None, None], "customer_id": ["c1", "c1", "c1"]})
+    result = Validator().validate("pairs", repeated, rules.declared_expectations([key]))
     assert not result.success

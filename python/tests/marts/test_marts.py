@@ -9,6 +9,7 @@ from cdp.warehouse import Manifest
 from tests.dbt_harness import DbtProject
 
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
+KEY_TESTS = {"unique", "cdp_unique_combination"}
 
 
 def _node(duckdb_project: DbtProject, name: str) -> dict:
@@ -23,7 +24,7 @@ def test_every_public_mart_enforces_a_contract_and_tests_its_key(
         node = _node(duckdb_project, mart.name)
         if node["config"]["materialized"] != "view" and not node["config"]["contract"]["enforced"]:
             problems.append(f"{mart.name}: contract not enforced")
-        if not any(test.name == "unique" for test in mart.tests):
+        if not any(test.name in KEY_TESTS for test in mart.tests):
             problems.append(f"{mart.name}: no unique key test")
     assert not problems, problems
 
