@@ -1,6 +1,7 @@
 """Benchmark ``dbt build`` of the whole project, and an incremental run after one more day of data.
 
-Usage: ``python benchmarks/bench_dbt_build.py [--engine E] [--incremental] [--raw-cache DIR] SIZES``
+Usage: ``python benchmarks/bench_dbt_build.py [--engine E] [--incremental] [--raw-cache DIR] [--keep DIR]
+[--slowest N] SIZES``
 A size of ``demo`` builds the committed demo seeds; a number N generates N people as Parquet (seed 42, outside
 the timing; reused from ``--raw-cache`` when there) and builds on it through ``cdp__raw_parquet_path``.
 Each size runs in a fresh warehouse. Prints seconds, nodes and the node-seconds spent per layer (staging,
@@ -8,6 +9,8 @@ identity, marts: summed over dbt's threads, so they can exceed the wall time).
 
 ``--incremental`` (sized runs only): the full build runs on the raw data minus its last day of loads
 (``cdp replay``), then the timed incremental run on all of it, as a nightly job would see one more day.
+``--slowest N`` also prints the N slowest nodes of each run; ``--keep DIR`` keeps each size's warehouse and
+the run_results of each run (``run_results_<n>.json``) under ``DIR/<size>`` instead of a temporary directory.
 """
 
 from __future__ import annotations
@@ -63,6 +66,20 @@ def _layers(workdir: Path) -> dict[str, float]:
     return {name: round(seconds, 1) for name, seconds in layers.items()}
 
 
+def _slowest(workdir: Path, count: int) -> list[tuple[str, float]]:
+    """The ``count`` slowest nodes of the last dbt command: (name, seconds)."""
+    results = json.loads((workdir / "target" / "run_results.json").read_text())["results"]
+    timed = [(r["unique_id"].split(".", 2)[-1], r.get("execution_time") or 0.0) for r in results]
+    return sorted(timed, key=lambda item: -item[1])[:count]
+
+
+def _record(workdir: Path, run: str, seconds: float) -> dict:
+    """One timed run: its figures, and a copy of its run_results beside the warehouse."""
+    copy = workdir / f"run_results_{len(list(workdir.glob('run_results_*.json')))}.json"
+    copy.write_text((workdir / "target" / "run_results.json").read_text())
+    return {"run": run, "seconds": seconds, "layers": _layers(workdir), "slowest": _slowest(workdir, 50)}
+
+
 def _generate(size: str, raw: Path, env: dict[str, str]) -> None:
     if raw.exists() and any(raw.iterdir()):
         return
@@ -103,7 +120,7 @@ def run_one(engine: str, size: str, workdir: Path, incremental: bool, raw_cache:
     )
     if size == "demo":
         seconds = _dbt(["build", "--target", target], env)
-        return [{"run": "full build", "seconds": seconds, "layers": _layers(workdir)}]
+        return [_record(workdir, "full build", seconds)]
 
     raw = (raw_cache / f"people-{size}") if raw_cache else workdir / "raw"
     _generate(size, raw, env)
@@ -117,12 +134,12 @@ def run_one(engine: str, size: str, workdir: Path, incremental: bool, raw_cache:
         earlier = workdir / "raw_minus_last_day"
         write_loaded_until(raw, earlier, newest_load(raw) - timedelta(days=1))
         seconds = _dbt([*build, json.dumps({"cdp__raw_parquet_path": str(earlier)})], env)
-        rows.append({"run": "full build, all but last day", "seconds": seconds, "layers": _layers(workdir)})
+        rows.append(_record(workdir, "full build, all but last day", seconds))
         seconds = _dbt([*build, json.dumps({"cdp__raw_parquet_path": str(raw)})], env)
-        rows.append({"run": "incremental, +1 day", "seconds": seconds, "layers": _layers(workdir)})
+        rows.append(_record(workdir, "incremental, +1 day", seconds))
     else:
         seconds = _dbt([*build, json.dumps({"cdp__raw_parquet_path": str(raw)})], env)
-        rows.append({"run": "full build", "seconds": seconds, "layers": _layers(workdir)})
+        rows.append(_record(workdir, "full build", seconds))
     return rows
 
 
@@ -132,17 +149,23 @@ def main() -> None:
     parser.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb")
     parser.add_argument("--incremental", action="store_true", help="full build minus a day, then +1 day")
     parser.add_argument("--raw-cache", type=Path, help="keep / reuse generated raw data here")
+    parser.add_argument("--keep", type=Path, help="keep each size's warehouse and run_results here")
+    parser.add_argument("--slowest", type=int, default=0, help="also print the N slowest nodes of each run")
     args = parser.parse_args()
     print(f"{'engine':<8} {'size':>9} {'run':<34} {'seconds':>8}  node-seconds per layer")
     for size in args.sizes:
         with tempfile.TemporaryDirectory(prefix="cdp-bench-") as tmp:
+            workdir = args.keep / size if args.keep else Path(tmp)
+            workdir.mkdir(parents=True, exist_ok=True)
             incremental = args.incremental and size != "demo"
-            for row in run_one(args.engine, size, Path(tmp), incremental, args.raw_cache):
+            for row in run_one(args.engine, size, workdir, incremental, args.raw_cache):
                 layers = "  ".join(f"{name} {seconds}" for name, seconds in row["layers"].items())
                 print(
                     f"{args.engine:<8} {size:>9} {row['run']:<34} {row['seconds']:>8.1f}  {layers}",
                     flush=True,
                 )
+                for name, seconds in row["slowest"][: args.slowest]:
+                    print(f"{'':<8} {'':>9}   {seconds:>8.1f}  {name}", flush=True)
 
 
 if __name__ == "__main__":
