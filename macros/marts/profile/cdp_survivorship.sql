@@ -57,7 +57,7 @@
 {#- One `<group>_survivor` CTE per attribute group of `survivorship` (var('cdp__survivorship')), each holding
     the winning record's columns and `<group>_source` per customer, comma-terminated to sit in a WITH list.
     `candidates` names a CTE / relation with customer_id, record_key, source_table, observed_at and the
-    groups' columns. -#}
+    groups' columns. Only a most_frequent group counts its values (a window pass the other rules do not need). -#}
 {% macro cdp_survivor_ctes(candidates, survivorship) -%}
     {%- for group, settings in survivorship.attributes.items() %}
         {%- set columns = settings.columns %}
@@ -79,8 +79,10 @@
             ) as survivor_rank
         from (
             select
-                *,
+                *
+                {%- if settings.rule == 'most_frequent' %},
                 count(*) over (partition by customer_id, {{ columns | join(', ') }}) as value_count
+                {%- endif %}
             from {{ candidates }}
             where
                 {{ columns[0] }} is not null

@@ -1,17 +1,13 @@
-{#- For every record that resolved to a customer: the node that stands for it (its anchor) and the edge that
-    attached that node to the customer: the earliest-observed used edge incident on the node (identifier type and
-    value of the other end, or the probabilistic match weight) and when it was first observed. The survivor node
-    of a customer is attached by nothing (attach_reason = 'survivor'); a lone node by nothing either ('singleton').
-    Follow linked_node_key from row to row to walk towards other nodes of the customer; the macro
+{#- For every node of the identity graph: its customer and the edge that attached it to that customer: the
+    earliest-observed used edge incident on the node whose other end is in the same customer (identifier type
+    and value of the other end, or the probabilistic match weight) and when it was first observed. The survivor
+    node of a customer is attached by nothing (attach_reason = 'survivor'); a lone node by nothing either
+    ('singleton'). One row per node, not per record: the records a node stands for (int_customer_ids,
+    anchor_node_key) share its row, so 10 million web events of one cookie cost one row. Follow linked_node_key
+    from row to row to walk towards other nodes of the customer; the macro
     cdp_identity_explain(record_key_a, record_key_b) lists every edge of the customer shared by two records.
     Edges between two customers (cut where a never-link pair split a component) attach nothing. -#}
 with
-
-customer_ids as (
-
-    select * from {{ ref('int_customer_ids') }}
-
-),
 
 identity_edges as (
 
@@ -89,46 +85,29 @@ first_edge_per_node as (
 final as (
 
     select
-        customer_ids.record_key,
-        customer_ids.customer_id,
-        customer_ids.source_table,
-        customer_ids.anchor_node_key,
-        customer_ids.survivor_node_key,
+        identity_components.node_key,
+        identity_components.customer_id,
+        identity_components.identifier_type,
+        identity_components.survivor_node_key,
         case
-            when customer_ids.anchor_node_key = customer_ids.survivor_node_key
-                and first_edge_per_node.edge_id is null then 'singleton'
-            when customer_ids.anchor_node_key = customer_ids.survivor_node_key then 'survivor'
+            when identity_components.is_survivor and first_edge_per_node.edge_id is null then 'singleton'
+            when identity_components.is_survivor then 'survivor'
             else first_edge_per_node.edge_type
         end as attach_reason,
-        case
-            when customer_ids.anchor_node_key != customer_ids.survivor_node_key then first_edge_per_node.edge_id
-        end as attached_by_edge_id,
-        case
-            when customer_ids.anchor_node_key != customer_ids.survivor_node_key
-                then first_edge_per_node.linked_node_key
-        end as linked_node_key,
-        case
-            when customer_ids.anchor_node_key != customer_ids.survivor_node_key
-                then first_edge_per_node.linked_identifier_type
-        end as linked_identifier_type,
-        case
-            when customer_ids.anchor_node_key != customer_ids.survivor_node_key
-                then first_edge_per_node.linked_identifier_value
-        end as linked_identifier_value,
-        case
-            when customer_ids.anchor_node_key != customer_ids.survivor_node_key then first_edge_per_node.match_weight
-        end as match_weight,
-        case
-            when customer_ids.anchor_node_key != customer_ids.survivor_node_key
-                then first_edge_per_node.example_record_key
-        end as evidence_record_key,
-        case
-            when customer_ids.anchor_node_key != customer_ids.survivor_node_key
-                then first_edge_per_node.first_observed_at
-        end as linked_at
-    from customer_ids
+        case when not identity_components.is_survivor then first_edge_per_node.edge_id end as attached_by_edge_id,
+        case when not identity_components.is_survivor then first_edge_per_node.linked_node_key end
+            as linked_node_key,
+        case when not identity_components.is_survivor then first_edge_per_node.linked_identifier_type end
+            as linked_identifier_type,
+        case when not identity_components.is_survivor then first_edge_per_node.linked_identifier_value end
+            as linked_identifier_value,
+        case when not identity_components.is_survivor then first_edge_per_node.match_weight end as match_weight,
+        case when not identity_components.is_survivor then first_edge_per_node.example_record_key end
+            as evidence_record_key,
+        case when not identity_components.is_survivor then first_edge_per_node.first_observed_at end as linked_at
+    from identity_components
     left join first_edge_per_node
-        on customer_ids.anchor_node_key = first_edge_per_node.node_key
+        on identity_components.node_key = first_edge_per_node.node_key
 
 )
 
