@@ -6,7 +6,7 @@ import duckdb
 
 from tests.dbt_harness import DbtProject
 
-IDENTITY_MODELS = "+int_customer_id_lineage +int_identity_merge_audit"
+IDENTITY_MODELS = "+int_customer_ids +int_customer_id_lineage +int_identity_merge_audit"
 EXTRA = "{cdp__identity_extra_observations: identity_extra_observations}"
 
 
