@@ -37,9 +37,8 @@ def _dbt(args: list[str], env: dict[str, str]) -> float:
     return time.perf_counter() - started
 
 
-def _layers(workdir: Path) -> dict[str, float]:
-    """Node-seconds per layer of the last dbt command (tests counted with the layer they test)."""
-    results = json.loads((workdir / "target" / "run_results.json").read_text())["results"]
+def _layers(results: list[dict], workdir: Path) -> dict[str, float]:
+    """Node-seconds per layer of a dbt command's results (tests counted with the layer they test)."""
     manifest = json.loads((workdir / "target" / "manifest.json").read_text())
     nodes = manifest["nodes"]
     layers: dict[str, float] = {"staging": 0.0, "identity": 0.0, "marts": 0.0, "other": 0.0}
@@ -66,18 +65,18 @@ def _layers(workdir: Path) -> dict[str, float]:
     return {name: round(seconds, 1) for name, seconds in layers.items()}
 
 
-def _slowest(workdir: Path, count: int) -> list[tuple[str, float]]:
-    """The ``count`` slowest nodes of the last dbt command: (name, seconds)."""
-    results = json.loads((workdir / "target" / "run_results.json").read_text())["results"]
+def _slowest(results: list[dict]) -> list[tuple[str, float]]:
+    """A dbt command's nodes, slowest first: (name, seconds)."""
     timed = [(r["unique_id"].split(".", 2)[-1], r.get("execution_time") or 0.0) for r in results]
-    return sorted(timed, key=lambda item: -item[1])[:count]
+    return sorted(timed, key=lambda item: -item[1])
 
 
-def _record(workdir: Path, run: str, seconds: float) -> dict:
-    """One timed run: its figures, and a copy of its run_results beside the warehouse."""
-    copy = workdir / f"run_results_{len(list(workdir.glob('run_results_*.json')))}.json"
-    copy.write_text((workdir / "target" / "run_results.json").read_text())
-    return {"run": run, "seconds": seconds, "layers": _layers(workdir), "slowest": _slowest(workdir, 50)}
+def _record(workdir: Path, index: int, run: str, seconds: float) -> dict:
+    """The figures of the last dbt command, whose run_results are kept as ``run_results_<index>.json``."""
+    text = (workdir / "target" / "run_results.json").read_text()
+    (workdir / f"run_results_{index}.json").write_text(text)
+    results = json.loads(text)["results"]
+    return {"run": run, "seconds": seconds, "layers": _layers(results, workdir), "slowest": _slowest(results)}
 
 
 def _generate(size: str, raw: Path, env: dict[str, str]) -> None:
@@ -120,7 +119,7 @@ def run_one(engine: str, size: str, workdir: Path, incremental: bool, raw_cache:
     )
     if size == "demo":
         seconds = _dbt(["build", "--target", target], env)
-        return [_record(workdir, "full build", seconds)]
+        return [_record(workdir, 0, "full build", seconds)]
 
     raw = (raw_cache / f"people-{size}") if raw_cache else workdir / "raw"
     _generate(size, raw, env)
@@ -134,12 +133,12 @@ def run_one(engine: str, size: str, workdir: Path, incremental: bool, raw_cache:
         earlier = workdir / "raw_minus_last_day"
         write_loaded_until(raw, earlier, newest_load(raw) - timedelta(days=1))
         seconds = _dbt([*build, json.dumps({"cdp__raw_parquet_path": str(earlier)})], env)
-        rows.append(_record(workdir, "full build, all but last day", seconds))
+        rows.append(_record(workdir, len(rows), "full build, all but last day", seconds))
         seconds = _dbt([*build, json.dumps({"cdp__raw_parquet_path": str(raw)})], env)
-        rows.append(_record(workdir, "incremental, +1 day", seconds))
+        rows.append(_record(workdir, len(rows), "incremental, +1 day", seconds))
     else:
         seconds = _dbt([*build, json.dumps({"cdp__raw_parquet_path": str(raw)})], env)
-        rows.append(_record(workdir, "full build", seconds))
+        rows.append(_record(workdir, len(rows), "full build", seconds))
     return rows
 
 
