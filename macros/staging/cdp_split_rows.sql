@@ -6,15 +6,24 @@
     and the order that ranks deliveries (latest first) with cdp_base_model_config (meta `cdp_delivery_key`,
     `cdp_delivery_order`).
     Only keys delivered more than once are ranked, so the window never sorts the whole table; NULL keys are
-    never duplicates (they fail `missing_key`). -#}
+    never duplicates (they fail `missing_key`).
+
+    Incremental by key on DuckDB (cdp_split_rows_replaced): a run splits again only the keys delivered since
+    the model's newest load (minus the lookback), with every delivery of those keys, old ones included, and
+    replaces their rows (strategy cdp_replace_keys). Spark builds the table whole (plain Parquet cannot delete
+    rows). -#}
 {% macro cdp_split_rows(base_relation, passed=true) -%}
     {%- set delivery = cdp_delivery_spec(base_relation) -%}
     {%- set key = delivery['key'] -%}
+    {{ cdp_split_rows_config() }}
 with
 
 deliveries as (
 
     select * from {{ base_relation }}
+    {%- if is_incremental() %}
+    where {{ cdp_split_rows_replaced(base_relation, this) }}
+    {%- endif %}
 
 ),
 
@@ -90,4 +99,61 @@ where dq_reason is not null or is_superseded
         {{ return({'key': meta['cdp_delivery_key'], 'order': meta.get('cdp_delivery_order', 'loaded_at desc')}) }}
     {%- endfor -%}
     {{ exceptions.raise_compiler_error('no model builds ' ~ base_relation) }}
+{%- endmacro %}
+
+{#- The config of the staged and quarantine models: incremental with strategy cdp_replace_keys where the
+    adapter can delete rows, a table on Spark. -#}
+{% macro cdp_split_rows_config() -%}
+    {{ adapter.dispatch('cdp_split_rows_config', 'cdp')() }}
+{%- endmacro %}
+
+{% macro default__cdp_split_rows_config() -%}
+    {{ config(materialized='incremental', incremental_strategy='cdp_replace_keys', on_schema_change='fail') }}
+{%- endmacro %}
+
+{% macro spark__cdp_split_rows_config() -%}
+    {{ config(materialized='table') }}
+{%- endmacro %}
+
+{#- A condition on rows of `base_relation` (or of a model split from it) that holds for the rows an incremental
+    run of a model split from it replaces: every row of a key delivered since `relation`'s newest load minus
+    the lookback (cdp_late_loads_from) or without a load time, and every keyless row loaded then (keyless rows
+    are quarantined, never ranked). All of a key's deliveries are replaced together, so a new delivery
+    supersedes an old one in an earlier load month. `relation` empty: every row. -#}
+{% macro cdp_split_rows_replaced(base_relation, relation) -%}
+    {%- set key = cdp_delivery_spec(base_relation)['key'] -%}
+    {%- set is_new -%}
+        coalesce(loaded_at >= (
+            select coalesce(
+                {{ cdp_late_loads_from('max(loaded_at)') }}, cast('1900-01-01' as {{ dbt.type_timestamp() }})
+            )
+            from {{ relation }}
+        ), true)
+    {%- endset -%}
+    (
+        {{ key }} in (select {{ key }} from {{ base_relation }} where {{ is_new }})
+        or ({{ key }} is null and {{ is_new }})
+    )
+{%- endmacro %}
+
+{#- Incremental strategy `cdp_replace_keys` of the models cdp_split_rows builds: delete the target's rows that
+    cdp_split_rows_replaced selects (evaluated on the target as it stood before the run, in one statement),
+    then insert the run's rows. The base relation is the one model the calling model refs. -#}
+{% macro get_incremental_cdp_replace_keys_sql(arg_dict) -%}
+    {%- set base_nodes = [] -%}
+    {%- for node_id in model.depends_on.nodes if node_id.startswith('model.') -%}
+        {%- do base_nodes.append(node_id) -%}
+    {%- endfor -%}
+    {%- if base_nodes | length != 1 -%}
+        {{ exceptions.raise_compiler_error(
+            model.name ~ ': strategy cdp_replace_keys needs exactly one model to split, found ' ~ base_nodes) }}
+    {%- endif -%}
+    {%- set base_relation = ref(graph.nodes[base_nodes[0]].name) -%}
+    {%- set target = arg_dict['target_relation'] -%}
+    {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
+delete from {{ target }}
+where {{ cdp_split_rows_replaced(base_relation, target) }};
+
+insert into {{ target }} ({{ columns }})
+select {{ columns }} from {{ arg_dict['temp_relation'] }}
 {%- endmacro %}
