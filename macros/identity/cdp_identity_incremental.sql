@@ -42,29 +42,76 @@
 {%- endmacro %}
 
 {#- The config of the record-incremental identity models: incremental by `record_key` (delete+insert, then
-    the post-hook drops the tombstones) where the adapter can delete rows, a table on Spark (which runs no
-    hook given here). Also declares the base models the incremental branch reads (cdp_identity_touched_records
-    refs them only in an incremental run, which dbt's parser never sees). -#}
-{% macro cdp_identity_incremental_config(pre_hook=[], post_hook=[]) -%}
+    the post-hook drops the tombstones, the rows whose `tombstone_column` is NULL) where the adapter can delete
+    rows, a table on Spark (which runs no hook given here). Also declares the base models the incremental
+    branch reads (cdp_identity_touched_records refs them only in an incremental run, which dbt's parser never
+    sees). `log_changes`: also keep a change log of the records each run rewrites (cdp_identity_change_log). -#}
+{% macro cdp_identity_incremental_config(
+    pre_hook=[], post_hook=[], tombstone_column='identifier_type', log_changes=false) -%}
     {%- for source in cdp_identity_sources() %}
 -- depends_on: {{ source.base_relation }}
     {%- endfor %}
-    {{ adapter.dispatch('cdp_identity_incremental_config', 'cdp')(pre_hook, post_hook) }}
+    {{ adapter.dispatch('cdp_identity_incremental_config', 'cdp')(pre_hook, post_hook, tombstone_column, log_changes) }}
 {%- endmacro %}
 
-{% macro default__cdp_identity_incremental_config(pre_hook, post_hook) -%}
+{% macro default__cdp_identity_incremental_config(pre_hook, post_hook, tombstone_column, log_changes) -%}
     {{ config(
         materialized='incremental',
-        incremental_strategy='delete+insert',
+        incremental_strategy='cdp_delete_insert_logged' if log_changes else 'delete+insert',
         unique_key='record_key',
         on_schema_change='fail',
-        pre_hook=pre_hook,
-        post_hook=post_hook + ['delete from {{ this }} where identifier_type is null'],
+        pre_hook=pre_hook + (['{{ cdp_identity_drop_change_log_on_full_build() }}'] if log_changes else []),
+        post_hook=post_hook + ['delete from {{ this }} where ' ~ tombstone_column ~ ' is null'],
     ) }}
 {%- endmacro %}
 
-{% macro spark__cdp_identity_incremental_config(pre_hook, post_hook) -%}
+{% macro spark__cdp_identity_incremental_config(pre_hook, post_hook, tombstone_column, log_changes) -%}
     {{ config(materialized='table') }}
+{%- endmacro %}
+
+{#- The change log of a record-incremental identity model `relation` (`<model>__changed_records`, one column
+    record_key): the records its incremental runs rewrote (tombstones included) since its consumer last read
+    the log. The consumer creates the log when it has caught up (cdp_identity_consume_change_log); the model
+    writes to it only while it exists, and drops it when it is built whole, so a missing log means "read
+    everything". -#}
+{% macro cdp_identity_change_log(relation) -%}
+    {{ return(cdp_cc_work_relation(relation.identifier, 'changed_records', relation)) }}
+{%- endmacro %}
+
+{#- Incremental strategy `cdp_delete_insert_logged`: delete+insert by the unique key, then append the run's
+    record keys to the model's change log, if the log exists (in the same transaction). -#}
+{% macro get_incremental_cdp_delete_insert_logged_sql(arg_dict) -%}
+    {%- set change_log = cdp_identity_change_log(arg_dict['target_relation']) -%}
+    {{ get_incremental_delete_insert_sql(arg_dict) }}
+    {%- if load_relation(change_log) is not none %};
+
+insert into {{ change_log }} (record_key)
+select distinct record_key from {{ arg_dict['temp_relation'] }}
+    {%- endif %}
+{%- endmacro %}
+
+{#- Pre-hook of a model keeping a change log: a full build drops the log (its consumer must read everything). -#}
+{% macro cdp_identity_drop_change_log_on_full_build() -%}
+    {%- if execute and not is_incremental() -%}
+    drop table if exists {{ cdp_identity_change_log(this) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Pre-hook of the consumer of `relation`'s change log: an incremental run without the log (`relation` was
+    built whole, or the consumer never read it) empties the consumer, which then writes every record: cheaper
+    than replacing every row by key. -#}
+{% macro cdp_identity_empty_without_change_log(relation) -%}
+    {%- if execute and is_incremental() and load_relation(cdp_identity_change_log(relation)) is none -%}
+    delete from {{ this }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Post-hook of the consumer of `relation`'s change log, once it has read it: an empty log (created if
+    missing), so that the next runs of `relation` record what the consumer has not seen. -#}
+{% macro cdp_identity_consume_change_log(relation) -%}
+    {%- set change_log = cdp_identity_change_log(relation) -%}
+    create table if not exists {{ change_log }} (record_key {{ dbt.type_string() }});
+    delete from {{ change_log }}
 {%- endmacro %}
 
 {#- The records (source_table, record_id) a run of a record-incremental identity model rewrites: every record

@@ -7,7 +7,7 @@
     records loaded since its newest load (minus the lookback), both records of every never-link pair, and
     every record holding a value those records hold or held (whose over_limit verdict may change); every other
     value keeps its verdict. A change to the rules, the blocklist or the never-link pairs judges everything
-    again. -#}
+    again. The records a run rewrites go to a change log that int_identity_record_anchors reads. -#}
 {#- The regex entries are read from the seed when the model runs and inlined as constant patterns: a pattern
     held in a column is recompiled for every row on DuckDB, far too slow on millions of values.
     load_relation: a linter or `compile` against an empty warehouse has no seed to read (then no regex rows). -#}
@@ -24,7 +24,8 @@
 {%- endif -%}
 {{ cdp_identity_incremental_config(
     pre_hook=['{{ cdp_identity_reset_on_rules_change() }}'],
-    post_hook=['{{ cdp_identity_snapshot_rules() }}']) }}
+    post_hook=['{{ cdp_identity_snapshot_rules() }}'],
+    log_changes=true) }}
 with
 
 blocklist as (

@@ -1,18 +1,73 @@
 {#- One row per record that takes part in the identity graph, with the graph node that stands for it: its anchor
     (strongest usable identifier) or, for a person-describing record with no usable identifier, a node of its own
     `record:<record_key>` so probabilistic links can still attach it. Event records without a usable identifier
-    resolve to nobody and are left out. -#}
+    resolve to nobody and are left out.
+    Incremental by record on DuckDB: a run rewrites the records int_identity_observations_assessed rewrote since
+    this model's last build (its change log, cdp_identity_change_log), the person records that are new or
+    changed, and the record nodes whose person record is gone; every other record keeps its row. Without a
+    change log (the assessment was built whole) its pre-hook empties it and it writes every record. -#}
+{%- set change_log = cdp_identity_change_log(ref('int_identity_observations_assessed')) -%}
+{%- set from_change_log = is_incremental() and load_relation(change_log) is not none -%}
+{{ cdp_identity_incremental_config(
+    pre_hook=["{{ cdp_identity_empty_without_change_log(ref('int_identity_observations_assessed')) }}"],
+    post_hook=["{{ cdp_identity_consume_change_log(ref('int_identity_observations_assessed')) }}"],
+    tombstone_column='anchor_node_key') }}
 with
 
+all_person_records as (
+
+    select * from {{ ref('int_identity_records') }}
+
+),
+
+{% if from_change_log -%}
+changed_records as (
+
+    select record_key from {{ change_log }}
+    union
+    select all_person_records.record_key
+    from all_person_records
+    left join {{ this }} as previous
+        on
+            all_person_records.record_key = previous.record_key
+            and all_person_records.observed_at is not distinct from previous.observed_at
+    where previous.record_key is null
+    union
+    select previous.record_key
+    from {{ this }} as previous
+    left join all_person_records
+        on previous.record_key = all_person_records.record_key
+    where
+        previous.is_record_node
+        and all_person_records.record_key is null
+
+),
+
+changed_records_split as (
+
+    select
+        {{ dbt.split_part('record_key', "':'", 1) }} as source_table,
+        substr(record_key, length({{ dbt.split_part('record_key', "':'", 1) }}) + 2) as record_id
+    from changed_records
+
+),
+
+{% endif -%}
 observations_assessed as (
 
     select * from {{ ref('int_identity_observations_assessed') }}
+    {%- if from_change_log %}
+    where record_key in (select record_key from changed_records)
+    {%- endif %}
 
 ),
 
 person_records as (
 
-    select * from {{ ref('int_identity_records') }}
+    select * from all_person_records
+    {%- if from_change_log %}
+    where record_key in (select record_key from changed_records)
+    {%- endif %}
 
 ),
 
@@ -72,3 +127,7 @@ final as (
 )
 
 select * from final
+{%- if from_change_log %}
+union all
+{{ cdp_identity_tombstones('changed_records_split') }}
+{%- endif %}

@@ -1,6 +1,7 @@
 """The head of the identity stage is incremental by record: after records arrive that change the verdict on
 rows of records they never touched, after those records go away again, and after a change of the rules, the
-incremental tables equal a full rebuild row for row."""
+incremental tables (the observations, their assessment, and the record anchors read from the assessment's
+change log) equal a full rebuild row for row."""
 
 from __future__ import annotations
 
@@ -9,7 +10,12 @@ import pytest
 
 from tests.dbt_harness import DbtProject
 
-MODELS = ("int_identity_observations", "int_identity_observations_assessed")
+# Each model, and what its incremental branch reads to find the records to rewrite.
+MODELS = {
+    "int_identity_observations": "touched_records",
+    "int_identity_observations_assessed": "touched_records",
+    "int_identity_record_anchors": "int_identity_observations_assessed__changed_records",
+}
 SHARED_PHONE = "{cdp__identity_extra_observations: identity_shared_phone_observations}"
 PHONE = "+447911659448"
 CONTACTS = ("crm_contacts:C00100147", "crm_contacts:C00100148")
@@ -44,7 +50,7 @@ def _run(project: DbtProject, *args: str) -> list[dict]:
 def project(tmp_path_factory: pytest.TempPathFactory) -> DbtProject:
     project = DbtProject("dev", tmp_path_factory.mktemp("assessment"), {})
     project.dbt("seed")
-    project.dbt("run", "-s", "+int_identity_observations_assessed")
+    project.dbt("run", "-s", "+int_identity_record_anchors")
     return project
 
 
@@ -54,7 +60,8 @@ def test_new_records_change_verdicts_of_untouched_records(project: DbtProject) -
 
     results = _run(project, "--vars", SHARED_PHONE)
     assert len(results) == len(MODELS)
-    assert all("touched_records" in result["compiled_code"] for result in results)
+    for result in results:
+        assert MODELS[result["unique_id"].split(".")[-1]] in result["compiled_code"], result["unique_id"]
     # Two new tickets share the contacts' phone with two new e-mails: the phone is a shared value now, on the
     # contacts' own rows too, although their records were not delivered again.
     verdicts = _phone_verdicts(project)
@@ -81,3 +88,19 @@ def test_a_rules_change_judges_everything_again(project: DbtProject) -> None:
     # Types without a rule are rejected now: the change reached rows of records no load touched.
     reasons = {row[-3] for row in incremental["int_identity_observations_assessed"]}
     assert "unknown_type" in reasons
+
+
+def test_the_anchors_catch_up_when_the_assessment_was_built_whole(project: DbtProject) -> None:
+    # A full build of the assessment drops its change log: the anchors' next run cannot know what changed, so
+    # it empties itself and writes every record again.
+    project.dbt("run", "-s", "int_identity_observations_assessed", "--full-refresh")
+    project.dbt("run", "-s", "int_identity_record_anchors")
+    (result,) = [r for r in project.run_results() if r["unique_id"].startswith("model.")]
+    assert "changed_records" not in result["compiled_code"]
+    caught_up = _tables(project)
+    _run(project, "--full-refresh")
+    assert _tables(project) == caught_up
+    # ... and the log is back, empty, for the next runs.
+    with duckdb.connect(str(project.duckdb_path), read_only=True) as con:
+        log = "cdp_intermediate.int_identity_observations_assessed__changed_records"
+        assert con.execute(f"select count(*) from {log}").fetchone() == (0,)

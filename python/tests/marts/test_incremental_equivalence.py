@@ -19,7 +19,12 @@ from cdp.warehouse import Manifest
 from tests.dbt_harness import DbtProject, generate_parquet
 
 PEOPLE = 300
-RECORD_INCREMENTAL = ("int_identity_observations", "int_identity_observations_assessed")
+# Record-incremental identity models, and what their incremental branch reads to find the records to rewrite.
+RECORD_INCREMENTAL = {
+    "int_identity_observations": "touched_records",
+    "int_identity_observations_assessed": "touched_records",
+    "int_identity_record_anchors": "int_identity_observations_assessed__changed_records",
+}
 
 
 def _canonical(value: object) -> str:
@@ -115,9 +120,10 @@ def test_base_models_normalise_only_the_months_they_rebuild(built) -> None:
 def test_identity_observations_rewrite_only_touched_records(built) -> None:
     _, _, last_run = built
     results = {r["unique_id"].split(".")[-1]: r for r in last_run}
-    for name in RECORD_INCREMENTAL:
-        # The incremental branch rewrites the records of the rebuilt load months (plus tombstones).
-        assert "touched_records" in results[name]["compiled_code"], name
+    for name, marker in RECORD_INCREMENTAL.items():
+        # The incremental branch rewrites the records of the rebuilt load months, or those its upstream model
+        # rewrote (plus tombstones).
+        assert marker in results[name]["compiled_code"], name
 
 
 def test_staged_models_split_only_keys_delivered_since_their_last_build(built, redelivery) -> None:
