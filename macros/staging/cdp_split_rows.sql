@@ -149,11 +149,8 @@ where dq_reason is not null or is_superseded
             model.name ~ ': strategy cdp_replace_keys needs exactly one model to split, found ' ~ base_nodes) }}
     {%- endif -%}
     {%- set base_relation = ref(graph.nodes[base_nodes[0]].name) -%}
-    {%- set target = arg_dict['target_relation'] -%}
-    {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
-delete from {{ target }}
-where {{ cdp_split_rows_replaced(base_relation, target) }};
+delete from {{ arg_dict['target_relation'] }}
+where {{ cdp_split_rows_replaced(base_relation, arg_dict['target_relation']) }};
 
-insert into {{ target }} ({{ columns }})
-select {{ columns }} from {{ arg_dict['temp_relation'] }}
+{{ get_incremental_append_sql(arg_dict) }}
 {%- endmacro %}
