@@ -97,21 +97,92 @@ select distinct record_key from {{ arg_dict['temp_relation'] }}
     {%- endif -%}
 {%- endmacro %}
 
-{#- Pre-hook of the consumer of `relation`'s change log: an incremental run without the log (`relation` was
-    built whole, or the consumer never read it) empties the consumer, which then writes every record: cheaper
-    than replacing every row by key. -#}
-{% macro cdp_identity_empty_without_change_log(relation) -%}
-    {%- if execute and is_incremental() and load_relation(cdp_identity_change_log(relation)) is none -%}
-    delete from {{ this }}
+{#- The node change log of int_identity_components (`<model>__changed_nodes`, one column node_key): the nodes
+    whose customer_id or survivor changed, appeared or vanished in its builds since its consumer last read the
+    log (cdp_identity_log_changed_customers). Same life cycle as cdp_identity_change_log: the consumer creates
+    it, and a missing log means "read everything". -#}
+{% macro cdp_identity_node_change_log(relation) -%}
+    {{ return(cdp_cc_work_relation(relation.identifier, 'changed_nodes', relation)) }}
+{%- endmacro %}
+
+{#- The key column of a change log: node_key in a node change log, record_key in a record change log. -#}
+{% macro cdp_identity_change_log_key(change_log) -%}
+    {{ return('node_key' if change_log.identifier.endswith('__changed_nodes') else 'record_key') }}
+{%- endmacro %}
+
+{#- Pre-hook of the consumer of the change logs `change_logs` (relations, cdp_identity_change_log /
+    cdp_identity_node_change_log): an incremental run that misses one of them (its producer was built whole,
+    or the consumer never read it) empties the consumer, which then writes every record: cheaper than
+    replacing every row by key. The consumer's own change log, if it keeps one, is dropped too, so that its
+    consumer reads everything in turn. -#}
+{% macro cdp_identity_empty_without_change_logs(change_logs) -%}
+    {%- if execute and is_incremental() -%}
+        {%- set missing = [] -%}
+        {%- for change_log in change_logs if load_relation(change_log) is none -%}
+            {%- do missing.append(change_log) -%}
+        {%- endfor -%}
+        {%- if missing %}
+            {#- the hook drops the log right after rendering: tell dbt's relation cache, which the strategy reads -#}
+            {%- do adapter.cache_dropped(cdp_identity_change_log(this)) %}
+    delete from {{ this }};
+    drop table if exists {{ cdp_identity_change_log(this) }}
+        {%- endif -%}
     {%- endif -%}
 {%- endmacro %}
 
-{#- Post-hook of the consumer of `relation`'s change log, once it has read it: an empty log (created if
-    missing), so that the next runs of `relation` record what the consumer has not seen. -#}
-{% macro cdp_identity_consume_change_log(relation) -%}
-    {%- set change_log = cdp_identity_change_log(relation) -%}
-    create table if not exists {{ change_log }} (record_key {{ dbt.type_string() }});
-    delete from {{ change_log }}
+{#- Post-hook of the consumer of the change logs `change_logs`, once it has read them: each log is created if
+    missing and emptied, so that the producers' next runs record only what the consumer has not seen. -#}
+{% macro cdp_identity_consume_change_logs(change_logs) -%}
+    {%- for change_log in change_logs %}
+        {%- do adapter.cache_added(change_log) %}
+    create table if not exists {{ change_log }} ({{ cdp_identity_change_log_key(change_log) }} {{ dbt.type_string() }});
+    delete from {{ change_log }}{{ ';' if not loop.last }}
+    {%- endfor %}
+{%- endmacro %}
+
+{#- Pre-hook of int_identity_components: while its consumer keeps a node change log, copy each node's
+    customer_id and survivor before the build replaces them (`<model>__previous_customers`), for
+    cdp_identity_log_changed_customers to compare with. -#}
+{% macro cdp_identity_keep_previous_customers() -%}
+    {%- set previous = cdp_cc_work_relation(this.identifier, 'previous_customers') -%}
+    {%- if execute and load_relation(cdp_identity_node_change_log(this)) is not none -%}
+        {%- if load_relation(this) is not none %}
+            {#- created right after rendering: tell dbt's relation cache, which the post-hook reads -#}
+            {%- do adapter.cache_added(previous) %}
+    drop table if exists {{ previous }};
+    create table {{ previous }} as
+    select node_key, customer_id, survivor_node_key from {{ this }}
+        {%- else %}
+            {%- do adapter.cache_dropped(cdp_identity_node_change_log(this)) %}
+    drop table {{ cdp_identity_node_change_log(this) }}
+        {%- endif -%}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Post-hook of int_identity_components: append to its node change log (if it exists) every node whose
+    customer_id or survivor differs from the copy cdp_identity_keep_previous_customers took, or that appeared or
+    vanished; then drop the copy. -#}
+{% macro cdp_identity_log_changed_customers() -%}
+    {%- set previous = cdp_cc_work_relation(this.identifier, 'previous_customers') -%}
+    {%- set change_log = cdp_identity_node_change_log(this) -%}
+    {%- if execute and load_relation(previous) is not none -%}
+        {%- if load_relation(change_log) is not none %}
+    insert into {{ change_log }} (node_key)
+    select node_key from (
+        select node_key, customer_id, survivor_node_key from {{ this }}
+        except
+        select node_key, customer_id, survivor_node_key from {{ previous }}
+    ) as changed_or_new
+    union
+    select previous.node_key
+    from {{ previous }} as previous
+    left join {{ this }} as current_nodes
+        on previous.node_key = current_nodes.node_key
+    where current_nodes.node_key is null;
+        {%- endif %}
+        {%- do adapter.cache_dropped(previous) %}
+    drop table {{ previous }}
+    {%- endif -%}
 {%- endmacro %}
 
 {#- The records (source_table, record_id) a run of a record-incremental identity model rewrites: every record
@@ -174,20 +245,32 @@ select distinct record_key from {{ arg_dict['temp_relation'] }}
 {% endfor -%}
 {%- endmacro %}
 
-{#- Tombstones for the records of `touched_records_cte` (source_table, record_id): one row per record with every
-    column but the key NULL, so that delete+insert removes the record's previous rows even when it has no
-    observation left; the model's post-hook deletes the tombstones. The columns (names, types, order) are read
-    from the model's previous build (`this`), which on_schema_change='fail' keeps equal to the model's own. -#}
-{% macro cdp_identity_tombstones(touched_records_cte) -%}
-    {%- set key_columns = ['record_key', 'source_table', 'record_id'] -%}
+{#- Tombstones for the records of `records_cte`: one row per record with every column but the key NULL, so that
+    delete+insert removes the record's previous rows even when it has no row left; the model's post-hook
+    deletes the tombstones. The CTE has columns (source_table, record_id), or a column record_key when
+    `from_record_key`. The columns (names, types, order) are read from the model's previous build (`this`),
+    which on_schema_change='fail' keeps equal to the model's own; the key columns may stand anywhere. -#}
+{% macro cdp_identity_tombstones(records_cte, from_record_key=false) -%}
+    {%- set source_table = dbt.split_part(records_cte ~ '.record_key', "':'", 1) -%}
+    {%- if from_record_key -%}
+        {%- set keys = {
+            'record_key': records_cte ~ '.record_key',
+            'source_table': source_table,
+            'record_id': 'substr(' ~ records_cte ~ '.record_key, length(' ~ source_table ~ ') + 2)',
+        } -%}
+    {%- else -%}
+        {%- set keys = {
+            'record_key': records_cte ~ ".source_table || ':' || " ~ records_cte ~ '.record_id',
+            'source_table': records_cte ~ '.source_table',
+            'record_id': records_cte ~ '.record_id',
+        } -%}
+    {%- endif %}
     select
-        {{ touched_records_cte }}.source_table || ':' || {{ touched_records_cte }}.record_id as record_key,
-        {{ touched_records_cte }}.source_table,
-        {{ touched_records_cte }}.record_id
-        {%- for column in adapter.get_columns_in_relation(this) if column.name not in key_columns %},
-        cast(null as {{ column.data_type }}) as {{ column.name }}
+        {%- for column in adapter.get_columns_in_relation(this) %}
+        {{ keys.get(column.name, 'cast(null as ' ~ column.data_type ~ ')') }} as {{ column.name }}
+        {{- ',' if not loop.last }}
         {%- endfor %}
-    from {{ touched_records_cte }}
+    from {{ records_cte }}
 {%- endmacro %}
 
 {#- The configuration int_identity_observations_assessed judges observations by, as rows (config_kind, a, b,

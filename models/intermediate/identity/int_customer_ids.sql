@@ -1,5 +1,26 @@
 {#- record_key -> customer_id for every record that resolved to a node of the identity graph (person records
-    always; event records when they carry a usable identifier). -#}
+    always; event records when they carry a usable identifier).
+    Incremental by record on DuckDB: a run rewrites the records int_identity_record_anchors rewrote (its change
+    log) and the records of the nodes whose customer changed (int_identity_components' node change log); every
+    other record keeps its row. Without either log its pre-hook empties it and it writes every record. A table
+    on Spark. -#}
+{%- set change_logs = [
+    cdp_identity_change_log(ref('int_identity_record_anchors')),
+    cdp_identity_node_change_log(ref('int_identity_components')),
+] -%}
+{%- set from_change_log = namespace(value=is_incremental()) -%}
+{%- for change_log in change_logs if from_change_log.value and load_relation(change_log) is none -%}
+    {%- set from_change_log.value = false -%}
+{%- endfor -%}
+{%- set from_change_log = from_change_log.value -%}
+{{ cdp_identity_incremental_config(
+    pre_hook=["{{ cdp_identity_empty_without_change_logs([
+        cdp_identity_change_log(ref('int_identity_record_anchors')),
+        cdp_identity_node_change_log(ref('int_identity_components'))]) }}"],
+    post_hook=["{{ cdp_identity_consume_change_logs([
+        cdp_identity_change_log(ref('int_identity_record_anchors')),
+        cdp_identity_node_change_log(ref('int_identity_components'))]) }}"],
+    tombstone_column='customer_id') }}
 with
 
 record_anchors as (
@@ -14,6 +35,19 @@ identity_components as (
 
 ),
 
+{% if from_change_log -%}
+changed_records as (
+
+    select record_key from {{ change_logs[0] }}
+    union
+    select record_anchors.record_key
+    from record_anchors
+    inner join {{ change_logs[1] }} as changed_nodes
+        on record_anchors.anchor_node_key = changed_nodes.node_key
+
+),
+
+{% endif -%}
 final as (
 
     select
@@ -29,7 +63,14 @@ final as (
     from record_anchors
     inner join identity_components
         on record_anchors.anchor_node_key = identity_components.node_key
+    {%- if from_change_log %}
+    where record_anchors.record_key in (select record_key from changed_records)
+    {%- endif %}
 
 )
 
 select * from final
+{%- if from_change_log %}
+union all
+{{ cdp_identity_tombstones('changed_records', from_record_key=true) }}
+{%- endif %}

@@ -6,13 +6,19 @@
     compares the edges with the previous build's snapshot); `--full-refresh` recomputes everything.
     Survivorship: the customer_id is derived from the component's earliest-observed node (first observed_at, then
     identifier type priority, then value), so the customer first seen survives a merge and ids do not depend on
-    build order or on the alphabet. -#}
+    build order or on the alphabet.
+    Node change log: while int_customer_ids reads it, a build appends the nodes whose customer_id or survivor
+    changed (cdp_identity_log_changed_customers), so that int_customer_ids rewrites only their records. -#}
 {%- set work_prefix = this.identifier -%}
 {#- The hook is a string so that it renders when the model runs, with its final schema. -#}
-{{ config(post_hook=[
-    "{{ cdp_connected_components_snapshot(this.identifier) }}",
-    "{{ cdp_never_link_split_cleanup(this.identifier) }}",
-]) }}
+{{ config(
+    pre_hook=["{{ cdp_identity_keep_previous_customers() }}"],
+    post_hook=[
+        "{{ cdp_connected_components_snapshot(this.identifier) }}",
+        "{{ cdp_never_link_split_cleanup(this.identifier) }}",
+        "{{ cdp_identity_log_changed_customers() }}",
+    ],
+) }}
 {%- set previous_relation = load_relation(this) if execute else none %}
 with
 

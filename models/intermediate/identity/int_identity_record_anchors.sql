@@ -5,13 +5,17 @@
     Incremental by record on DuckDB: a run rewrites the records int_identity_observations_assessed rewrote since
     this model's last build (its change log, cdp_identity_change_log), the person records that are new or
     changed, and the record nodes whose person record is gone; every other record keeps its row. Without a
-    change log (the assessment was built whole) its pre-hook empties it and it writes every record. -#}
+    change log (the assessment was built whole) its pre-hook empties it and it writes every record. It keeps a
+    change log of its own, which int_customer_ids reads. -#}
 {%- set change_log = cdp_identity_change_log(ref('int_identity_observations_assessed')) -%}
 {%- set from_change_log = is_incremental() and load_relation(change_log) is not none -%}
 {{ cdp_identity_incremental_config(
-    pre_hook=["{{ cdp_identity_empty_without_change_log(ref('int_identity_observations_assessed')) }}"],
-    post_hook=["{{ cdp_identity_consume_change_log(ref('int_identity_observations_assessed')) }}"],
-    tombstone_column='anchor_node_key') }}
+    pre_hook=["{{ cdp_identity_empty_without_change_logs(
+        [cdp_identity_change_log(ref('int_identity_observations_assessed'))]) }}"],
+    post_hook=["{{ cdp_identity_consume_change_logs(
+        [cdp_identity_change_log(ref('int_identity_observations_assessed'))]) }}"],
+    tombstone_column='anchor_node_key',
+    log_changes=true) }}
 with
 
 all_person_records as (
@@ -40,15 +44,6 @@ changed_records as (
     where
         previous.is_record_node
         and all_person_records.record_key is null
-
-),
-
-changed_records_split as (
-
-    select
-        {{ dbt.split_part('record_key', "':'", 1) }} as source_table,
-        substr(record_key, length({{ dbt.split_part('record_key', "':'", 1) }}) + 2) as record_id
-    from changed_records
 
 ),
 
@@ -129,5 +124,5 @@ final as (
 select * from final
 {%- if from_change_log %}
 union all
-{{ cdp_identity_tombstones('changed_records_split') }}
+{{ cdp_identity_tombstones('changed_records', from_record_key=true) }}
 {%- endif %}

@@ -1,7 +1,8 @@
-"""The head of the identity stage is incremental by record: after records arrive that change the verdict on
-rows of records they never touched, after those records go away again, and after a change of the rules, the
-incremental tables (the observations, their assessment, and the record anchors read from the assessment's
-change log) equal a full rebuild row for row."""
+"""The identity stage is incremental by record: after records arrive that change the verdict on rows of
+records they never touched, after those records go away again, and after a change of the rules, the
+incremental tables (the observations, their assessment, the record anchors read from the assessment's change
+log, and the record -> customer map read from the anchors' and the components' change logs) equal a full
+rebuild row for row."""
 
 from __future__ import annotations
 
@@ -15,8 +16,12 @@ MODELS = {
     "int_identity_observations": "touched_records",
     "int_identity_observations_assessed": "touched_records",
     "int_identity_record_anchors": "int_identity_observations_assessed__changed_records",
+    "int_customer_ids": "int_identity_components__changed_nodes",
 }
+# The models from the observations to the record -> customer map (the graph between them is rebuilt whole).
+STAGE = "int_identity_observations+,+int_customer_ids"
 SHARED_PHONE = "{cdp__identity_extra_observations: identity_shared_phone_observations}"
+BRIDGE = "{cdp__identity_extra_observations: identity_bridging_observations}"
 PHONE = "+447911659448"
 CONTACTS = ("crm_contacts:C00100147", "crm_contacts:C00100148")
 
@@ -42,15 +47,15 @@ def _phone_verdicts(project: DbtProject) -> dict[str, str | None]:
 
 
 def _run(project: DbtProject, *args: str) -> list[dict]:
-    project.dbt("run", "-s", *MODELS, *args)
-    return [result for result in project.run_results() if result["unique_id"].startswith("model.")]
+    project.dbt("run", "-s", STAGE, *args)
+    return [result for result in project.run_results() if result["unique_id"].split(".")[-1] in MODELS]
 
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> DbtProject:
     project = DbtProject("dev", tmp_path_factory.mktemp("assessment"), {})
     project.dbt("seed")
-    project.dbt("run", "-s", "+int_identity_record_anchors")
+    project.dbt("run", "-s", "+int_customer_ids")
     return project
 
 
@@ -67,11 +72,35 @@ def test_new_records_change_verdicts_of_untouched_records(project: DbtProject) -
     verdicts = _phone_verdicts(project)
     assert {verdicts[contact] for contact in CONTACTS} == {"over_limit"}
     incremental = _tables(project)
-
     _run(project, "--vars", SHARED_PHONE, "--full-refresh")
     assert _tables(project) == incremental
 
     # The fixture records go away (and the extra identifier of an existing contact with them).
+    _run(project)
+    assert _tables(project) == before
+
+
+def test_a_merge_moves_records_it_never_touched(project: DbtProject) -> None:
+    before = _tables(project)
+    _run(project, "--vars", BRIDGE)
+    merged = _tables(project)
+    # The new ticket merges two customers: records of the one that does not survive keep their anchor row
+    # as it was but change customer. Only the components' node change log tells int_customer_ids about them.
+    customer_before = {row[0]: row[1] for row in before["int_customer_ids"]}
+    moved = {
+        record_key
+        for record_key, customer_id, *_ in merged["int_customer_ids"]
+        if customer_before.get(record_key) not in (None, customer_id)
+    }
+    untouched = {
+        row[0]
+        for row in set(before["int_identity_record_anchors"]) & set(merged["int_identity_record_anchors"])
+    }
+    assert len(moved & untouched) > 10
+
+    _run(project, "--vars", BRIDGE, "--full-refresh")
+    assert _tables(project) == merged
+    # The ticket goes away: the customers split again, with their old ids.
     _run(project)
     assert _tables(project) == before
 
@@ -92,15 +121,19 @@ def test_a_rules_change_judges_everything_again(project: DbtProject) -> None:
 
 def test_the_anchors_catch_up_when_the_assessment_was_built_whole(project: DbtProject) -> None:
     # A full build of the assessment drops its change log: the anchors' next run cannot know what changed, so
-    # it empties itself and writes every record again.
+    # it empties itself and writes every record again, and drops its own log, so int_customer_ids does too.
     project.dbt("run", "-s", "int_identity_observations_assessed", "--full-refresh")
-    project.dbt("run", "-s", "int_identity_record_anchors")
-    (result,) = [r for r in project.run_results() if r["unique_id"].startswith("model.")]
-    assert "changed_records" not in result["compiled_code"]
+    results = {r["unique_id"].split(".")[-1]: r for r in _run(project)}
+    assert "changed_records" not in results["int_identity_record_anchors"]["compiled_code"]
+    assert "changed_nodes" not in results["int_customer_ids"]["compiled_code"]
     caught_up = _tables(project)
     _run(project, "--full-refresh")
     assert _tables(project) == caught_up
-    # ... and the log is back, empty, for the next runs.
+    # ... and the logs are back, empty, for the next runs.
     with duckdb.connect(str(project.duckdb_path), read_only=True) as con:
-        log = "cdp_intermediate.int_identity_observations_assessed__changed_records"
-        assert con.execute(f"select count(*) from {log}").fetchone() == (0,)
+        for log in (
+            "int_identity_observations_assessed__changed_records",
+            "int_identity_record_anchors__changed_records",
+            "int_identity_components__changed_nodes",
+        ):
+            assert con.execute(f"select count(*) from cdp_intermediate.{log}").fetchone() == (0,), log
