@@ -33,24 +33,13 @@ events_resolved as (
 
 ),
 
-events_ranked as (
-
-    select
-        *,
-        row_number() over (
-            partition by campaign_id, recipient_key, customer_id is null
-            order by occurred_at, email_event_id
-        ) as resolved_position
-    from events_resolved
-
-),
-
 recipients as (
 
     select
         campaign_id,
         recipient_key,
-        max(case when customer_id is not null and resolved_position = 1 then customer_id end) as customer_id,
+        {{ cdp_arg_min('customer_id', ['occurred_at', 'email_event_id'], where='customer_id is not null') }}
+            as customer_id,
         max(campaign_name) as campaign_name,
         sum(case when event_type = 'send' then 1 else 0 end) as send_count,
         sum(case when event_type = 'open' then 1 else 0 end) as open_count,
@@ -62,7 +51,7 @@ recipients as (
         min(case when event_type = 'send' then occurred_at end) as sent_at,
         min(occurred_at) as first_event_at,
         max(occurred_at) as last_event_at
-    from events_ranked
+    from events_resolved
     group by campaign_id, recipient_key
 
 ),

@@ -71,23 +71,14 @@ pairs_unioned as (
     {% endfor %}
 ),
 
-pairs_ranked as (
-    select
-        *,
-        row_number() over (
-            partition by record_key_l, record_key_r order by blocking_rule_index
-        ) as rule_rank
-    from pairs_unioned
-),
-
 final as (
     select
         record_key_l,
         record_key_r,
-        blocking_rule_index,
-        blocking_rule
-    from pairs_ranked
-    where rule_rank = 1
+        min(blocking_rule_index) as blocking_rule_index,
+        {{ cdp_arg_min('blocking_rule', ['blocking_rule_index']) }} as blocking_rule
+    from pairs_unioned
+    group by record_key_l, record_key_r
 )
 
 select * from final

@@ -120,17 +120,14 @@ pages_ranked as (
 
 {# First traffic source: of the customer's earliest web session (ties: the smaller session id). -#}
 
-web_sessions_ranked as (
+first_web_sessions as (
 
     select
         customer_id,
-        traffic_source,
-        row_number() over (
-            partition by customer_id
-            order by started_at asc, session_id asc
-        ) as session_rank
+        {{ cdp_arg_min('traffic_source', ['started_at', 'session_id']) }} as traffic_source
     from sessions
     where channel = 'web'
+    group by customer_id
 
 ),
 
@@ -139,7 +136,7 @@ final as (
     select
         cast(customer_totals.customer_id as string) as customer_id,
         cast(pages_ranked.page_path as string) as most_viewed_page_path,
-        cast(web_sessions_ranked.traffic_source as string) as first_traffic_source,
+        cast(first_web_sessions.traffic_source as string) as first_traffic_source,
         cast(customer_totals.web_session_count as bigint) as web_session_count,
         cast(customer_totals.web_page_view_count as bigint) as web_page_view_count,
         cast(
@@ -207,10 +204,8 @@ final as (
         on
             customer_totals.customer_id = pages_ranked.customer_id
             and pages_ranked.page_rank = 1
-    left join web_sessions_ranked
-        on
-            customer_totals.customer_id = web_sessions_ranked.customer_id
-            and web_sessions_ranked.session_rank = 1
+    left join first_web_sessions
+        on customer_totals.customer_id = first_web_sessions.customer_id
 
 )
 
