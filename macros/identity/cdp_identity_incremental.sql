@@ -45,27 +45,39 @@
     the post-hook drops the tombstones, the rows whose `tombstone_column` is NULL) where the adapter can delete
     rows, a table on Spark (which runs no hook given here). Also declares the base models the incremental
     branch reads (cdp_identity_touched_records refs them only in an incremental run, which dbt's parser never
-    sees). `log_changes`: also keep a change log of the records each run rewrites (cdp_identity_change_log). -#}
+    sees). `log_changes`: also keep a change log of the records each run rewrites (cdp_identity_change_log).
+    `log_customer_changes`: also keep the customer change feed (cdp_customer_changes; int_customer_ids). -#}
 {% macro cdp_identity_incremental_config(
-    pre_hook=[], post_hook=[], tombstone_column='identifier_type', log_changes=false) -%}
+    pre_hook=[], post_hook=[], tombstone_column='identifier_type', log_changes=false, log_customer_changes=false) -%}
     {%- for source in cdp_identity_sources() %}
 -- depends_on: {{ source.base_relation }}
     {%- endfor %}
-    {{ adapter.dispatch('cdp_identity_incremental_config', 'cdp')(pre_hook, post_hook, tombstone_column, log_changes) }}
+    {{ adapter.dispatch('cdp_identity_incremental_config', 'cdp')(
+        pre_hook, post_hook, tombstone_column, log_changes, log_customer_changes) }}
 {%- endmacro %}
 
-{% macro default__cdp_identity_incremental_config(pre_hook, post_hook, tombstone_column, log_changes) -%}
+{% macro default__cdp_identity_incremental_config(
+    pre_hook, post_hook, tombstone_column, log_changes, log_customer_changes) -%}
+    {%- if log_customer_changes -%}
+        {%- set strategy = 'cdp_delete_insert_customer_changes' -%}
+    {%- elif log_changes -%}
+        {%- set strategy = 'cdp_delete_insert_logged' -%}
+    {%- else -%}
+        {%- set strategy = 'delete+insert' -%}
+    {%- endif -%}
     {{ config(
         materialized='incremental',
-        incremental_strategy='cdp_delete_insert_logged' if log_changes else 'delete+insert',
+        incremental_strategy=strategy,
         unique_key='record_key',
         on_schema_change='fail',
         pre_hook=pre_hook + (['{{ cdp_identity_drop_change_log_on_full_build() }}'] if log_changes else []),
-        post_hook=post_hook + ['delete from {{ this }} where ' ~ tombstone_column ~ ' is null'],
+        post_hook=post_hook + ['delete from {{ this }} where ' ~ tombstone_column ~ ' is null']
+            + (['{{ cdp_customer_changes_restart() }}'] if log_customer_changes else []),
     ) }}
 {%- endmacro %}
 
-{% macro spark__cdp_identity_incremental_config(pre_hook, post_hook, tombstone_column, log_changes) -%}
+{% macro spark__cdp_identity_incremental_config(
+    pre_hook, post_hook, tombstone_column, log_changes, log_customer_changes) -%}
     {{ config(materialized='table') }}
 {%- endmacro %}
 
@@ -114,7 +126,8 @@ select distinct record_key from {{ arg_dict['temp_relation'] }}
     cdp_identity_node_change_log): an incremental run that misses one of them (its producer was built whole,
     or the consumer never read it) empties the consumer, which then writes every record: cheaper than
     replacing every row by key. The consumer's own change log, if it keeps one, is dropped too, so that its
-    consumer reads everything in turn. -#}
+    consumer reads everything in turn; a customer change feed it keeps starts over
+    (cdp_customer_changes_restart). -#}
 {% macro cdp_identity_empty_without_change_logs(change_logs) -%}
     {%- if execute and is_incremental() -%}
         {%- set missing = [] -%}
@@ -126,6 +139,9 @@ select distinct record_key from {{ arg_dict['temp_relation'] }}
             {%- do adapter.cache_dropped(cdp_identity_change_log(this)) %}
     delete from {{ this }};
     drop table if exists {{ cdp_identity_change_log(this) }}
+            {%- if load_relation(cdp_customer_changes(this)) is not none %};
+    {{ cdp_customer_changes_restart(everything=true) }}
+            {%- endif -%}
         {%- endif -%}
     {%- endif -%}
 {%- endmacro %}

@@ -2,8 +2,8 @@
     always; event records when they carry a usable identifier).
     Incremental by record on DuckDB: a run rewrites the records int_identity_record_anchors rewrote (its change
     log) and the records of the nodes whose customer changed (int_identity_components' node change log); every
-    other record keeps its row. Without either log its pre-hook empties it and it writes every record. A table
-    on Spark. -#}
+    other record keeps its row. Without either log its pre-hook empties it and it writes every record. It keeps
+    the customer change feed that the customer-grain marts read (cdp_customer_changes). A table on Spark. -#}
 {%- set change_logs = [
     cdp_identity_change_log(ref('int_identity_record_anchors')),
     cdp_identity_node_change_log(ref('int_identity_components')),
@@ -20,7 +20,8 @@
     post_hook=["{{ cdp_identity_consume_change_logs([
         cdp_identity_change_log(ref('int_identity_record_anchors')),
         cdp_identity_node_change_log(ref('int_identity_components'))]) }}"],
-    tombstone_column='customer_id') }}
+    tombstone_column='customer_id',
+    log_customer_changes=true) }}
 with
 
 record_anchors as (
