@@ -146,3 +146,13 @@ where customer_id is not null
         {%- endfor %}
     from {{ customers_cte }}
 {%- endmacro %}
+
+{#- A WHERE condition keeping the rows of the customers the consumer rewrites: `column` in the CTE
+    changed_customers (cdp_changed_customers) when `from_feed`, else every row (true). -#}
+{% macro cdp_in_changed_customers(from_feed, column='customer_id') -%}
+    {%- if from_feed -%}
+        {{ column }} in (select customer_id from changed_customers)
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endmacro %}

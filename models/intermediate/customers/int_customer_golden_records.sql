@@ -23,18 +23,14 @@ changed_customers as (
 customer_ids as (
 
     select * from {{ ref('int_customer_ids') }}
-    {%- if from_feed %}
-    where customer_id in (select customer_id from changed_customers)
-    {%- endif %}
+    where {{ cdp_in_changed_customers(from_feed) }}
 
 ),
 
 candidates as (
 
     select * from {{ ref('int_customer_profile_candidates') }}
-    {%- if from_feed %}
-    where customer_id in (select customer_id from changed_customers)
-    {%- endif %}
+    where {{ cdp_in_changed_customers(from_feed) }}
 
 ),
 
@@ -101,5 +97,4 @@ select * from final
 {%- if from_feed %}
 union all
 {{ cdp_customer_tombstones('changed_customers') }}
-where customer_id not in (select customer_id from customers)
 {%- endif %}

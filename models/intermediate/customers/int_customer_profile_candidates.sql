@@ -1,7 +1,10 @@
 {#- Every person record's claim about a customer's profile, one row per record, in one shape: the inputs of
     the golden record's survivorship rules (dim_customers). Values are the staging layer's normalised forms;
     invalid values were already set NULL there. Marketplace relay e-mails are not the person's address and are
-    left out. -#}
+    left out. Incremental by customer on DuckDB: a run rewrites the records of the customers whose records
+    changed since it last read the customer change feed (cdp_customer_changes); a table on Spark. -#}
+{{ cdp_customer_incremental_config(tombstone_column='record_key') }}
+{%- set from_feed = not cdp_customer_changes_unreadable(ref('int_customer_ids')) %}
 {%- set attributes = {
     'first_name': dbt.type_string(), 'last_name': dbt.type_string(), 'email': dbt.type_string(),
     'phone_e164': dbt.type_string(), 'date_of_birth': 'date', 'gender': dbt.type_string(),
@@ -32,9 +35,18 @@
 
 with
 
+{% if from_feed -%}
+changed_customers as (
+
+    {{ cdp_changed_customers(ref('int_customer_ids')) }}
+
+),
+
+{% endif -%}
 customer_ids as (
 
     select * from {{ ref('int_customer_ids') }}
+    where {{ cdp_in_changed_customers(from_feed) }}
 
 ),
 
@@ -59,3 +71,7 @@ final as (
 )
 
 select * from final
+{%- if from_feed %}
+union all
+{{ cdp_customer_tombstones('changed_customers') }}
+{%- endif %}

@@ -1,8 +1,20 @@
 {#- Page views per customer and page path, each page view event attributed to the customer of that event
     (int_customer_ids); events that resolved to no customer, or without a page path, are left out. Feeds
-    most_viewed_page_path of mart_customer_engagement. -#}
+    most_viewed_page_path of mart_customer_engagement. Incremental by customer on DuckDB: a run rewrites the
+    pages of the customers whose records changed since it last read the customer change feed
+    (cdp_customer_changes); a table on Spark. -#}
+{{ cdp_customer_incremental_config(tombstone_column='page_path') }}
+{%- set from_feed = not cdp_customer_changes_unreadable(ref('int_customer_ids')) %}
 with
 
+{% if from_feed -%}
+changed_customers as (
+
+    {{ cdp_changed_customers(ref('int_customer_ids')) }}
+
+),
+
+{% endif -%}
 web_events as (
 
     select * from {{ ref('stg_web__events') }}
@@ -12,6 +24,7 @@ web_events as (
 customer_ids as (
 
     select * from {{ ref('int_customer_ids') }}
+    where {{ cdp_in_changed_customers(from_feed) }}
 
 ),
 
@@ -46,3 +59,7 @@ final as (
 )
 
 select * from final
+{%- if from_feed %}
+union all
+{{ cdp_customer_tombstones('changed_customers') }}
+{%- endif %}

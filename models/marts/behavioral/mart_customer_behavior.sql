@@ -16,9 +16,9 @@
 
 with
 
-customer_ids as (
+golden_records as (
 
-    select * from {{ ref('int_customer_ids') }}
+    select * from {{ ref('int_customer_golden_records') }}
 
 ),
 
@@ -65,11 +65,11 @@ reporting as (
 
 ),
 
+{# Every customer of the identity graph: one golden record each. -#}
+
 customers as (
 
-    select customer_id
-    from customer_ids
-    group by customer_id
+    select customer_id from golden_records
 
 ),
 

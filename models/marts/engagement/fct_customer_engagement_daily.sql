@@ -1,7 +1,11 @@
 {#- One row per customer, day and channel (web, app, email, ads, social, support) with the channel's counts;
     the other channels' columns are 0. Only activity that resolved to a customer: channel totals including
-    unresolved activity are in the channel facts (fct_web_sessions, fct_ad_campaign_daily, ...). A plain table
-    rebuilt every run, so identity merges move past activity to the surviving customer. -#}
+    unresolved activity are in the channel facts (fct_web_sessions, fct_ad_campaign_daily, ...).
+    Incremental by customer on DuckDB (cdp_customer_incremental_config): a run rewrites every day of the
+    customers whose records changed since it last read the customer change feed (new or late activity, merges,
+    splits), so identity merges move past activity to the surviving customer; a table on Spark. -#}
+{{ cdp_customer_incremental_config(tombstone_column='channel') }}
+{%- set from_feed = not cdp_customer_changes_unreadable(ref('int_customer_ids')) %}
 {%- set channel_metrics = {
     'web': ['web_session_count', 'web_page_view_count', 'web_bounce_count', 'web_purchase_session_count',
             'web_session_duration_seconds'],
@@ -41,10 +45,18 @@
 
 with
 
+{% if from_feed -%}
+changed_customers as (
+
+    {{ cdp_changed_customers(ref('int_customer_ids')) }}
+
+),
+
+{% endif -%}
 sessions as (
 
     select * from {{ ref('int_engagement_sessions_attributed') }}
-    where customer_id is not null
+    where customer_id is not null and {{ cdp_in_changed_customers(from_feed) }}
 
 ),
 
@@ -75,6 +87,7 @@ support_tickets as (
 customer_ids as (
 
     select * from {{ ref('int_customer_ids') }}
+    where {{ cdp_in_changed_customers(from_feed) }}
 
 ),
 
@@ -278,3 +291,7 @@ final as (
 )
 
 select * from final
+{%- if from_feed %}
+union all
+{{ cdp_customer_tombstones('changed_customers') }}
+{%- endif %}

@@ -26,6 +26,15 @@ RECORD_INCREMENTAL = {
     "int_identity_record_anchors": "int_identity_observations_assessed__changed_records",
     "int_customer_ids": "int_identity_components__changed_nodes",
 }
+# Models partitioned by customer, incremental through the customer change feed of int_customer_ids.
+CUSTOMER_INCREMENTAL = (
+    "int_customer_profile_candidates",
+    "int_customer_golden_records",
+    "int_web_page_views_per_customer",
+    "fct_customer_engagement_daily",
+    "int_customer_engagement_totals",
+    "int_customer_attitude_totals",
+)
 
 
 def _canonical(value: object) -> str:
@@ -127,6 +136,26 @@ def test_identity_observations_rewrite_only_touched_records(built) -> None:
         assert marker in results[name]["compiled_code"], name
 
 
+def test_customer_models_rewrite_only_changed_customers(built) -> None:
+    incremental, _, last_run = built
+    results = {r["unique_id"].split(".")[-1]: r for r in last_run}
+    for name in CUSTOMER_INCREMENTAL:
+        # The incremental branch reads the customers listed in the feed since the model last read it ...
+        assert "int_customer_ids__customer_changes" in results[name]["compiled_code"], name
+    with duckdb.connect(str(incremental.duckdb_path), read_only=True) as connection:
+        listed, customers = connection.execute(
+            """
+            with feed as (select * from cdp_intermediate.int_customer_ids__customer_changes)
+            select
+                (select count(distinct customer_id) from feed
+                 where changed_at = (select max(changed_at) from feed)),
+                (select count(*) from cdp_intermediate.int_customer_golden_records)
+            """
+        ).fetchone()
+    # ... and the last batch (one day) changed some customers, not all of them.
+    assert 0 < listed < customers / 2, (listed, customers)
+
+
 def test_staged_models_split_only_keys_delivered_since_their_last_build(built, redelivery) -> None:
     incremental, _, last_run = built
     staged = [r for r in last_run if r["unique_id"].startswith("model.cdp.stg_")]
@@ -155,14 +184,15 @@ def test_every_staged_model_and_mart_equals_a_full_refresh(built) -> None:
     assert len(marts) >= 20
     staged = manifest.models("stg_")
     assert len(staged) == 34
-    identity = [model for model in manifest.models("int_") if model.name in RECORD_INCREMENTAL]
-    assert len(identity) == len(RECORD_INCREMENTAL)
+    incremental_names = [n for n in (*RECORD_INCREMENTAL, *CUSTOMER_INCREMENTAL) if n.startswith("int_")]
+    intermediate = [model for model in manifest.models("int_") if model.name in incremental_names]
+    assert len(intermediate) == len(incremental_names)
     mismatches = []
     with (
         duckdb.connect(str(incremental.duckdb_path), read_only=True) as left,
         duckdb.connect(str(full.duckdb_path), read_only=True) as right,
     ):
-        for mart in [*staged, *identity, *marts]:
+        for mart in [*staged, *intermediate, *marts]:
             batched, refreshed = _rows(left, mart.relation_name), _rows(right, mart.relation_name)
             # A mart must have rows (else the comparison proves nothing); 300 people may file no erasure.
             assert refreshed or mart.name.startswith("stg_"), f"{mart.name} is empty: proves nothing"
