@@ -21,7 +21,9 @@
 
 {#- Incremental strategy `cdp_delete_insert_customer_changes`: dbt's delete+insert by the unique key, with the
     customers of the rows it deletes and of the rows it inserts appended to the customer change feed (if it
-    exists). Tombstones (customer_id NULL) add nothing: the customer they replace is logged by the delete. -#}
+    exists). Tombstones (customer_id NULL) add nothing: the customer they replace is logged by the delete.
+    Then the rows older than var('cdp__customer_changes_retention_days') go, replaced by one row "every
+    customer changed" at the cut, so that a reader that last read the feed before the cut writes everything. -#}
 {% macro get_incremental_cdp_delete_insert_customer_changes_sql(arg_dict) -%}
     {%- set feed = cdp_customer_changes(arg_dict['target_relation']) -%}
     {%- set logged = load_relation(feed) is not none -%}
@@ -37,7 +39,17 @@ where record_key in (select record_key from {{ arg_dict['temp_relation'] }});
 insert into {{ feed }} (customer_id, changed_at)
 select distinct customer_id, {{ cdp_customer_changes_stamp() }}
 from {{ arg_dict['temp_relation'] }}
-where customer_id is not null
+where customer_id is not null;
+        {%- set cut = dbt.dateadd('day', -var('cdp__customer_changes_retention_days', 30),
+            cdp_customer_changes_stamp()) %}
+
+insert into {{ feed }} (customer_id, changed_at)
+select distinct cast(null as {{ dbt.type_string() }}), {{ cut }}
+from {{ feed }}
+where changed_at < {{ cut }};
+
+delete from {{ feed }}
+where changed_at < {{ cut }}
     {%- endif %}
 {%- endmacro %}
 

@@ -122,6 +122,19 @@ select distinct record_key from {{ arg_dict['temp_relation'] }}
     {{ return('node_key' if change_log.identifier.endswith('__changed_nodes') else 'record_key') }}
 {%- endmacro %}
 
+{#- True when an incremental run of the consumer of the change logs `change_logs` can read what changed from them:
+    every log exists. Otherwise (a full build, a producer built whole, or a consumer that never read the logs)
+    the consumer writes every record. -#}
+{% macro cdp_identity_change_logs_readable(change_logs) -%}
+    {%- if not execute or not is_incremental() -%}
+        {{ return(false) }}
+    {%- endif -%}
+    {%- for change_log in change_logs if load_relation(change_log) is none -%}
+        {{ return(false) }}
+    {%- endfor -%}
+    {{ return(true) }}
+{%- endmacro %}
+
 {#- Pre-hook of the consumer of the change logs `change_logs` (relations, cdp_identity_change_log /
     cdp_identity_node_change_log): an incremental run that misses one of them (its producer was built whole,
     or the consumer never read it) empties the consumer, which then writes every record: cheaper than
@@ -130,11 +143,7 @@ select distinct record_key from {{ arg_dict['temp_relation'] }}
     (cdp_customer_changes_restart). -#}
 {% macro cdp_identity_empty_without_change_logs(change_logs) -%}
     {%- if execute and is_incremental() -%}
-        {%- set missing = [] -%}
-        {%- for change_log in change_logs if load_relation(change_log) is none -%}
-            {%- do missing.append(change_log) -%}
-        {%- endfor -%}
-        {%- if missing %}
+        {%- if not cdp_identity_change_logs_readable(change_logs) %}
             {#- the hook drops the log right after rendering: tell dbt's relation cache, which the strategy reads -#}
             {%- do adapter.cache_dropped(cdp_identity_change_log(this)) %}
     delete from {{ this }};

@@ -1,8 +1,21 @@
 {#- Current consent per customer and channel: the latest consent event wins (ties: the later event id). The one
     place marts and audiences read consent from. A channel without any event is absent here (unknown, which
-    every consumer must treat as not granted). -#}
+    every consumer must treat as not granted). Incremental by customer on DuckDB: a run rewrites the customers
+    whose records changed since it last read the customer change feed (cdp_customer_changes); a table on
+    Spark. -#}
+{{ cdp_customer_incremental_config(tombstone_column='channel') }}
+{%- set from_feed = not cdp_customer_changes_unreadable(ref('int_customer_ids')) %}
+
 with
 
+{% if from_feed -%}
+changed_customers as (
+
+    {{ cdp_changed_customers(ref('int_customer_ids')) }}
+
+),
+
+{% endif -%}
 consent_events as (
 
     select * from {{ ref('stg_privacy__consent_events') }}
@@ -12,6 +25,7 @@ consent_events as (
 customer_ids as (
 
     select * from {{ ref('int_customer_ids') }}
+    where {{ cdp_in_changed_customers(from_feed) }}
 
 ),
 
@@ -56,3 +70,7 @@ final as (
 )
 
 select * from final
+{%- if from_feed %}
+union all
+{{ cdp_customer_tombstones('changed_customers') }}
+{%- endif %}

@@ -8,11 +8,7 @@
     cdp_identity_change_log(ref('int_identity_record_anchors')),
     cdp_identity_node_change_log(ref('int_identity_components')),
 ] -%}
-{%- set from_change_log = namespace(value=is_incremental()) -%}
-{%- for change_log in change_logs if from_change_log.value and load_relation(change_log) is none -%}
-    {%- set from_change_log.value = false -%}
-{%- endfor -%}
-{%- set from_change_log = from_change_log.value -%}
+{%- set from_change_log = cdp_identity_change_logs_readable(change_logs) -%}
 {{ cdp_identity_incremental_config(
     pre_hook=["{{ cdp_identity_empty_without_change_logs([
         cdp_identity_change_log(ref('int_identity_record_anchors')),

@@ -8,7 +8,7 @@
     change log (the assessment was built whole) its pre-hook empties it and it writes every record. It keeps a
     change log of its own, which int_customer_ids reads. -#}
 {%- set change_log = cdp_identity_change_log(ref('int_identity_observations_assessed')) -%}
-{%- set from_change_log = is_incremental() and load_relation(change_log) is not none -%}
+{%- set from_change_log = cdp_identity_change_logs_readable([change_log]) -%}
 {{ cdp_identity_incremental_config(
     pre_hook=["{{ cdp_identity_empty_without_change_logs(
         [cdp_identity_change_log(ref('int_identity_observations_assessed'))]) }}"],

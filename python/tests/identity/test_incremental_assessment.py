@@ -1,8 +1,8 @@
 """The identity stage is incremental by record: after records arrive that change the verdict on rows of
 records they never touched, after those records go away again, and after a change of the rules, the
 incremental tables (the observations, their assessment, the record anchors read from the assessment's change
-log, and the record -> customer map read from the anchors' and the components' change logs) equal a full
-rebuild row for row."""
+log, the record -> customer map read from the anchors' and the components' change logs, and the golden
+records read from the customer change feed) equal a full rebuild row for row."""
 
 from __future__ import annotations
 
@@ -17,9 +17,17 @@ MODELS = {
     "int_identity_observations_assessed": "touched_records",
     "int_identity_record_anchors": "int_identity_observations_assessed__changed_records",
     "int_customer_ids": "int_identity_components__changed_nodes",
+    "int_customer_golden_records": "int_customer_ids__customer_changes",
 }
-# The models from the observations to the record -> customer map (the graph between them is rebuilt whole).
-STAGE = "int_identity_observations+,+int_customer_ids"
+# The models from the observations to the record -> customer map (the graph between them is rebuilt whole),
+# and the golden records with their profile candidates.
+STAGE = " ".join(
+    (
+        "int_identity_observations+,+int_customer_ids",
+        "int_customer_profile_candidates",
+        "int_customer_golden_records",
+    )
+)
 SHARED_PHONE = "{cdp__identity_extra_observations: identity_shared_phone_observations}"
 BRIDGE = "{cdp__identity_extra_observations: identity_bridging_observations}"
 PHONE = "+447911659448"
@@ -55,7 +63,7 @@ def _run(project: DbtProject, *args: str) -> list[dict]:
 def project(tmp_path_factory: pytest.TempPathFactory) -> DbtProject:
     project = DbtProject("dev", tmp_path_factory.mktemp("assessment"), {})
     project.dbt("seed")
-    project.dbt("run", "-s", "+int_customer_ids")
+    project.dbt("run", "-s", "+int_customer_golden_records")
     return project
 
 
@@ -97,6 +105,11 @@ def test_a_merge_moves_records_it_never_touched(project: DbtProject) -> None:
         for row in set(before["int_identity_record_anchors"]) & set(merged["int_identity_record_anchors"])
     }
     assert len(moved & untouched) > 10
+    # The customer that did not survive lost its golden record; the survivor's holds both sides' records.
+    golden_before = {row[0] for row in before["int_customer_golden_records"]}
+    golden_merged = {row[0] for row in merged["int_customer_golden_records"]}
+    assert len(golden_before - golden_merged) == 1
+    assert {customer_before[record_key] for record_key in moved} <= golden_before - golden_merged
 
     _run(project, "--vars", BRIDGE, "--full-refresh")
     assert _tables(project) == merged
@@ -126,6 +139,9 @@ def test_the_anchors_catch_up_when_the_assessment_was_built_whole(project: DbtPr
     results = {r["unique_id"].split(".")[-1]: r for r in _run(project)}
     assert "changed_records" not in results["int_identity_record_anchors"]["compiled_code"]
     assert "changed_nodes" not in results["int_customer_ids"]["compiled_code"]
+    # int_customer_ids wrote every record, so the feed says "every customer changed" and the golden records
+    # are written whole too.
+    assert "customer_changes" not in results["int_customer_golden_records"]["compiled_code"]
     caught_up = _tables(project)
     _run(project, "--full-refresh")
     assert _tables(project) == caught_up

@@ -30,6 +30,7 @@ RECORD_INCREMENTAL = {
 CUSTOMER_INCREMENTAL = (
     "int_customer_profile_candidates",
     "int_customer_golden_records",
+    "int_consent_current",
     "int_web_page_views_per_customer",
     "fct_customer_engagement_daily",
     "int_customer_engagement_totals",
