@@ -168,3 +168,24 @@ where changed_at < {{ cut }}
         true
     {%- endif -%}
 {%- endmacro %}
+
+{#- The CTE `changed_customers` of a feed consumer (cdp_changed_customers), comma-terminated to open its WITH
+    list, when `from_feed`; nothing otherwise. -#}
+{% macro cdp_changed_customers_cte(from_feed) -%}
+    {%- if from_feed -%}
+changed_customers as (
+
+    {{ cdp_changed_customers(ref('int_customer_ids')) }}
+
+),
+    {%- endif -%}
+{%- endmacro %}
+
+{#- `union all` tombstones of the customers of changed_customers (cdp_customer_tombstones), to close a feed
+    consumer's query, when `from_feed`; nothing otherwise. -#}
+{% macro cdp_customer_tombstones_union(from_feed) -%}
+    {%- if from_feed %}
+union all
+{{ cdp_customer_tombstones('changed_customers') }}
+    {%- endif -%}
+{%- endmacro %}

@@ -35,14 +35,8 @@
 
 with
 
-{% if from_feed -%}
-changed_customers as (
+{{ cdp_changed_customers_cte(from_feed) }}
 
-    {{ cdp_changed_customers(ref('int_customer_ids')) }}
-
-),
-
-{% endif -%}
 customer_ids as (
 
     select * from {{ ref('int_customer_ids') }}
@@ -71,7 +65,4 @@ final as (
 )
 
 select * from final
-{%- if from_feed %}
-union all
-{{ cdp_customer_tombstones('changed_customers') }}
-{%- endif %}
+{{ cdp_customer_tombstones_union(from_feed) }}

@@ -8,14 +8,8 @@
 
 with
 
-{% if from_feed -%}
-changed_customers as (
+{{ cdp_changed_customers_cte(from_feed) }}
 
-    {{ cdp_changed_customers(ref('int_customer_ids')) }}
-
-),
-
-{% endif -%}
 engagement_daily as (
 
     select * from {{ ref('fct_customer_engagement_daily') }}
@@ -167,7 +161,4 @@ final as (
 )
 
 select * from final
-{%- if from_feed %}
-union all
-{{ cdp_customer_tombstones('changed_customers') }}
-{%- endif %}
+{{ cdp_customer_tombstones_union(from_feed) }}

@@ -7,14 +7,8 @@
 {%- set from_feed = not cdp_customer_changes_unreadable(ref('int_customer_ids')) %}
 with
 
-{% if from_feed -%}
-changed_customers as (
+{{ cdp_changed_customers_cte(from_feed) }}
 
-    {{ cdp_changed_customers(ref('int_customer_ids')) }}
-
-),
-
-{% endif -%}
 web_events as (
 
     select * from {{ ref('stg_web__events') }}
@@ -59,7 +53,4 @@ final as (
 )
 
 select * from final
-{%- if from_feed %}
-union all
-{{ cdp_customer_tombstones('changed_customers') }}
-{%- endif %}
+{{ cdp_customer_tombstones_union(from_feed) }}

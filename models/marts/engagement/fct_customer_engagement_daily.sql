@@ -45,14 +45,8 @@
 
 with
 
-{% if from_feed -%}
-changed_customers as (
+{{ cdp_changed_customers_cte(from_feed) }}
 
-    {{ cdp_changed_customers(ref('int_customer_ids')) }}
-
-),
-
-{% endif -%}
 sessions as (
 
     select * from {{ ref('int_engagement_sessions_attributed') }}
@@ -291,7 +285,4 @@ final as (
 )
 
 select * from final
-{%- if from_feed %}
-union all
-{{ cdp_customer_tombstones('changed_customers') }}
-{%- endif %}
+{{ cdp_customer_tombstones_union(from_feed) }}
