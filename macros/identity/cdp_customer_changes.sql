@@ -65,30 +65,39 @@ where changed_at < {{ cut }}
     {%- endif -%}
 {%- endmacro %}
 
-{#- The config of a model partitioned by customer (every row belongs to one customer_id, never NULL) and kept
-    incremental by the customer change feed of int_customer_ids: on DuckDB, delete+insert by `customer_id`,
-    where a run rewrites every row of the customers the feed lists since the model last read it
-    (cdp_changed_customers) and a post-hook deletes the tombstones (rows whose `tombstone_column` is NULL, which
-    remove the customers that no longer exist) and records how far it read; a table on Spark. -#}
-{% macro cdp_customer_incremental_config(tombstone_column) -%}
-    {{ adapter.dispatch('cdp_customer_incremental_config', 'cdp')(tombstone_column) }}
+{#- The config of a model whose rows each belong to one customer (customer_id; NULL for rows that resolved to no
+    customer), kept incremental by the customer change feed of int_customer_ids; a plain table on Spark. On
+    DuckDB, without `unique_key`: a pre-hook deletes the rows of the customers the feed lists since the model
+    last read it, and the unresolved rows (cdp_customer_changes_delete_rewritten), and the run appends them again
+    as they now are. With `unique_key` (rows that can move between customers, e.g. a group of events whose
+    earliest customer decides): delete+insert by that key, the query selecting the keys to write again (those
+    with a listed or unresolved customer, before or after). Either way a post-hook records how far it read.
+    `reloaded_inputs` ({staged model: key column}) also rewrites the rows whose key that staged model loaded since
+    the last build (cdp_loaded_since_last_build), e.g. the order lines of products re-delivered with new
+    attributes. -#}
+{% macro cdp_customer_incremental_config(unique_key=none, reloaded_inputs={}) -%}
+    {{ adapter.dispatch('cdp_customer_incremental_config', 'cdp')(unique_key, reloaded_inputs) }}
 {%- endmacro %}
 
-{% macro default__cdp_customer_incremental_config(tombstone_column) -%}
+{% macro default__cdp_customer_incremental_config(unique_key=none, reloaded_inputs={}) -%}
+    {%- set pre_hooks = ["{{ cdp_customer_changes_delete_rewritten(ref('int_customer_ids'), "
+        ~ ('true' if unique_key else 'false') ~ ") }}"] -%}
+    {%- set post_hooks = ['{{ cdp_customer_changes_mark_read() }}'] -%}
+    {%- for input, key in reloaded_inputs.items() -%}
+        {%- do pre_hooks.append("{{ cdp_delete_loaded_since_last_build(ref('" ~ input ~ "'), '" ~ key ~ "') }}") -%}
+        {%- do post_hooks.append("{{ cdp_remember_newest_load(ref('" ~ input ~ "')) }}") -%}
+    {%- endfor -%}
     {{ config(
         materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='customer_id',
+        incremental_strategy='delete+insert' if unique_key else 'append',
+        unique_key=unique_key,
         on_schema_change='fail',
-        pre_hook=["{{ cdp_customer_changes_empty_if_unreadable(ref('int_customer_ids')) }}"],
-        post_hook=[
-            'delete from {{ this }} where ' ~ tombstone_column ~ ' is null',
-            '{{ cdp_customer_changes_mark_read() }}',
-        ],
+        pre_hook=pre_hooks,
+        post_hook=post_hooks,
     ) }}
 {%- endmacro %}
 
-{% macro spark__cdp_customer_incremental_config(tombstone_column) -%}
+{% macro spark__cdp_customer_incremental_config(unique_key=none, reloaded_inputs={}) -%}
     {{ config(materialized='table') }}
 {%- endmacro %}
 
@@ -118,22 +127,35 @@ where changed_at < {{ cut }}
     {{ return(run_query(unreadable).columns[0].values()[0] > 0) }}
 {%- endmacro %}
 
-{#- Pre-hook of a consumer (cdp_customer_incremental_config): an incremental run that cannot read the feed empties
-    the model, which then writes every customer. -#}
-{% macro cdp_customer_changes_empty_if_unreadable(customer_ids) -%}
-    {%- if execute and is_incremental() and cdp_customer_changes_unreadable(customer_ids) %}
+{#- Pre-hook of a consumer (cdp_customer_incremental_config) in an incremental run: delete the rows the run writes
+    again, those of the customers the feed lists since the model last read it and the unresolved ones (customer_id
+    NULL), so that a customer that no longer exists goes; with `keyed` (delete+insert by a key) only when the run
+    cannot read the feed. Every row when the run cannot read the feed. -#}
+{% macro cdp_customer_changes_delete_rewritten(customer_ids, keyed=false) -%}
+    {%- if execute and is_incremental() %}
+        {%- if cdp_customer_changes_unreadable(customer_ids) %}
     delete from {{ this }}
+        {%- elif not keyed %}
+    delete from {{ this }}
+    where customer_id is null or customer_id in ({{ cdp_changed_customers(customer_ids) }})
+        {%- endif %}
     {%- endif -%}
 {%- endmacro %}
 
 {#- Post-hook of a consumer: the model is up to date with the feed as of this invocation. -#}
 {% macro cdp_customer_changes_mark_read() -%}
+    {{ cdp_one_row_work_table(cdp_customer_changes_read_until(this), 'read_until',
+        'select ' ~ cdp_customer_changes_stamp()) }}
+{%- endmacro %}
+
+{#- SQL (re)writing a one-row work table of a model: create `relation` (one `column` of type timestamp) if it
+    does not exist, and make the result of `value_sql` its only row. Nothing while parsing. -#}
+{% macro cdp_one_row_work_table(relation, column, value_sql) -%}
     {%- if execute -%}
-        {%- set read_until = cdp_customer_changes_read_until(this) -%}
-        {%- do adapter.cache_added(read_until) %}
-    create table if not exists {{ read_until }} (read_until {{ dbt.type_timestamp() }});
-    delete from {{ read_until }};
-    insert into {{ read_until }} (read_until) values ({{ cdp_customer_changes_stamp() }})
+        {%- do adapter.cache_added(relation) %}
+    create table if not exists {{ relation }} ({{ column }} {{ dbt.type_timestamp() }});
+    delete from {{ relation }};
+    insert into {{ relation }} ({{ column }}) {{ value_sql }}
     {%- endif -%}
 {%- endmacro %}
 
@@ -147,23 +169,12 @@ where changed_at < {{ cut }}
         and changed_at > (select max(read_until) from {{ cdp_customer_changes_read_until(this) }})
 {%- endmacro %}
 
-{#- Tombstones for the customers of `customers_cte` (a CTE with a customer_id column): one row per customer with
-    every other column NULL, in the column order of the model's previous build, so that delete+insert removes
-    the customer's rows; the model's post-hook deletes them. -#}
-{% macro cdp_customer_tombstones(customers_cte) -%}
-    select
-        {%- for column in adapter.get_columns_in_relation(this) %}
-        {{ customers_cte ~ '.customer_id' if column.name == 'customer_id' else 'cast(null as ' ~ column.data_type ~ ')' }}
-            as {{ column.name }}{{ ',' if not loop.last }}
-        {%- endfor %}
-    from {{ customers_cte }}
-{%- endmacro %}
-
-{#- A WHERE condition keeping the rows of the customers the consumer rewrites: `column` in the CTE
-    changed_customers (cdp_changed_customers) when `from_feed`, else every row (true). -#}
+{#- A WHERE condition keeping the rows a feed consumer writes again (cdp_customer_changes_delete_rewritten): those
+    whose `column` is in the CTE changed_customers (cdp_changed_customers) or NULL, when `from_feed`; every row
+    (true) otherwise. -#}
 {% macro cdp_in_changed_customers(from_feed, column='customer_id') -%}
     {%- if from_feed -%}
-        {{ column }} in (select customer_id from changed_customers)
+        ({{ column }} is null or {{ column }} in (select customer_id from changed_customers))
     {%- else -%}
         true
     {%- endif -%}
@@ -178,14 +189,5 @@ changed_customers as (
     {{ cdp_changed_customers(ref('int_customer_ids')) }}
 
 ),
-    {%- endif -%}
-{%- endmacro %}
-
-{#- `union all` tombstones of the customers of changed_customers (cdp_customer_tombstones), to close a feed
-    consumer's query, when `from_feed`; nothing otherwise. -#}
-{% macro cdp_customer_tombstones_union(from_feed) -%}
-    {%- if from_feed %}
-union all
-{{ cdp_customer_tombstones('changed_customers') }}
     {%- endif -%}
 {%- endmacro %}

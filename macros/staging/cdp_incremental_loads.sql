@@ -17,6 +17,36 @@
     {{ dbt.dateadd('day', -1 * var('cdp__incremental_lookback_days'), newest_loaded_at) }}
 {%- endmacro %}
 
+{#- The work table (`<model>__<input>_loaded`, one row loaded_until) in which an incremental model built from the
+    staged model `relation` keeps the newest load of it that its last build saw. -#}
+{% macro cdp_input_loaded_until(relation) -%}
+    {{ return(cdp_cc_work_relation(this.identifier, relation.identifier ~ '_loaded')) }}
+{%- endmacro %}
+
+{#- A query of the `key` of the rows of the staged model `relation` loaded since the calling model's last build saw
+    it (cdp_remember_newest_load), minus var('cdp__incremental_lookback_days') for late loads; every key when no
+    build has seen it yet. -#}
+{% macro cdp_loaded_since_last_build(relation, key) -%}
+    {%- set seen = cdp_input_loaded_until(relation) -%}
+    select {{ key }} from {{ relation }}
+    {%- if load_relation(seen) is not none %}
+    where loaded_at >= (select {{ cdp_late_loads_from('max(loaded_until)') }} from {{ seen }})
+    {%- endif %}
+{%- endmacro %}
+
+{#- Pre-hook of an incremental run: delete the rows whose `key` was loaded in `relation` since the last build
+    (cdp_loaded_since_last_build); the run writes them again. -#}
+{% macro cdp_delete_loaded_since_last_build(relation, key) -%}
+    {%- if execute and is_incremental() %}
+    delete from {{ this }} where {{ key }} in ({{ cdp_loaded_since_last_build(relation, key) }})
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Post-hook: keep the newest load of `relation` this build saw (cdp_input_loaded_until). -#}
+{% macro cdp_remember_newest_load(relation) -%}
+    {{ cdp_one_row_work_table(cdp_input_loaded_until(relation), 'loaded_until', 'select max(loaded_at) from ' ~ relation) }}
+{%- endmacro %}
+
 {#- The first load month a base model rebuilds: the month of cdp_late_loads_from. -#}
 {% macro cdp_rebuilt_from_month(newest_loaded_at) -%}
     {{ dbt.date_trunc('month', cdp_late_loads_from(newest_loaded_at)) }}

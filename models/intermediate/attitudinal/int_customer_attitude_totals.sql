@@ -3,7 +3,7 @@
     criterion; the part of mart_customer_attitude that does not depend on the as-of day. Incremental by
     customer on DuckDB: a run rewrites the customers whose records changed since it last read the customer
     change feed (cdp_customer_changes); a table on Spark. -#}
-{{ cdp_customer_incremental_config(tombstone_column='nps_response_count') }}
+{{ cdp_customer_incremental_config() }}
 {%- set from_feed = not cdp_customer_changes_unreadable(ref('int_customer_ids')) %}
 
 with
@@ -225,4 +225,3 @@ final as (
 )
 
 select * from final
-{{ cdp_customer_tombstones_union(from_feed) }}

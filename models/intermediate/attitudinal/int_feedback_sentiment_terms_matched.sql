@@ -6,12 +6,20 @@
       "满意" inside "不满意") counts only for the longer term;
     - modifiers: a negator or intensifier of the lexicon right before the term (right after for `after`
       modifiers such as Persian "نیست") multiplies that occurrence by the modifier's weight ("not good" = good
-      x -0.75, "very bad" = bad x 1.5). Only adjacent modifiers count; a prefix term takes no `after` modifier. -#}
+      x -0.75, "very bad" = bad x 1.5). Only adjacent modifiers count; a prefix term takes no `after` modifier.
+    The item's customer_id rides along: incremental by customer on DuckDB (cdp_customer_incremental_config), a
+    run matches again the items of the customers the customer change feed lists and the unresolved ones; a table
+    on Spark. -#}
+{{ cdp_customer_incremental_config() }}
+{%- set from_feed = not cdp_customer_changes_unreadable(ref('int_customer_ids')) %}
 with
+
+{{ cdp_changed_customers_cte(from_feed) }}
 
 feedback_texts as (
 
     select * from {{ ref('int_feedback_texts_unioned') }}
+    where {{ cdp_in_changed_customers(from_feed) }}
 
 ),
 
@@ -69,6 +77,7 @@ term_occurrences as (
 
     select
         feedback_texts.feedback_id,
+        feedback_texts.customer_id,
         feedback_texts.match_text,
         sentiment_terms.language_code,
         sentiment_terms.term,
@@ -171,6 +180,7 @@ final as (
 
     select
         effective_occurrences.feedback_id,
+        effective_occurrences.customer_id,
         effective_occurrences.language_code,
         effective_occurrences.term,
         effective_occurrences.match_type,

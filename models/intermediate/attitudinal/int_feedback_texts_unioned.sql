@@ -2,8 +2,15 @@
     support ticket subject + description, social comment. The text is normalised for matching
     (cdp_feedback_normalise) and its language is the one the source declares (review and questionnaire locale)
     or, where the source records none (tickets, social comments), the one read from the text
-    (cdp_detect_text_language). The customer is attached through int_customer_ids (NULL when unresolved). -#}
+    (cdp_detect_text_language). The customer is attached through int_customer_ids (NULL when unresolved).
+    Incremental by customer on DuckDB (cdp_customer_incremental_config): a run rewrites the items of the
+    customers the customer change feed lists since it last read it (a new or re-delivered item is a rewritten
+    identity record) and the unresolved items; a table on Spark. -#}
+{{ cdp_customer_incremental_config() }}
+{%- set from_feed = not cdp_customer_changes_unreadable(ref('int_customer_ids')) %}
 with
+
+{{ cdp_changed_customers_cte(from_feed) }}
 
 reviews as (
 
@@ -93,12 +100,26 @@ feedback_items as (
 
 ),
 
+feedback_items_resolved as (
+
+    select
+        feedback_items.*,
+        customer_ids.customer_id
+    from feedback_items
+    left join customer_ids
+        on
+            feedback_items.source_table = customer_ids.source_table
+            and feedback_items.source_record_id = customer_ids.record_id
+    where {{ cdp_in_changed_customers(from_feed, 'customer_ids.customer_id') }}
+
+),
+
 normalised as (
 
     select
         *,
         {{ cdp_feedback_normalise('feedback_text') }} as normalised_text
-    from feedback_items
+    from feedback_items_resolved
 
 ),
 
@@ -117,7 +138,7 @@ final as (
         padded.source_table || ':' || padded.source_record_id as feedback_id,
         padded.source_table,
         padded.source_record_id,
-        customer_ids.customer_id,
+        padded.customer_id,
         padded.locale_code,
         coalesce(padded.declared_language_code, {{ cdp_detect_text_language('padded.match_text') }})
             as language_code,
@@ -128,10 +149,6 @@ final as (
         padded.is_complaint_ticket,
         padded.created_at
     from padded
-    left join customer_ids
-        on
-            padded.source_table = customer_ids.source_table
-            and padded.source_record_id = customer_ids.record_id
 
 )
 

@@ -1,11 +1,19 @@
 {#- One row per (feedback item, topic keyword found in it): the keyword matching behind fct_feedback_topics.
     Keywords of the seed complaint_topic_keywords in the item's language, matched like the sentiment lexicon
-    (whole words or phrases, word prefixes, substrings for var('cdp__feedback_unsegmented_languages')). -#}
+    (whole words or phrases, word prefixes, substrings for var('cdp__feedback_unsegmented_languages')).
+    The item's customer_id rides along: incremental by customer on DuckDB (cdp_customer_incremental_config), a
+    run matches again the items of the customers the customer change feed lists and the unresolved ones; a table
+    on Spark. -#}
+{{ cdp_customer_incremental_config() }}
+{%- set from_feed = not cdp_customer_changes_unreadable(ref('int_customer_ids')) %}
 with
+
+{{ cdp_changed_customers_cte(from_feed) }}
 
 feedback_texts as (
 
     select * from {{ ref('int_feedback_texts_unioned') }}
+    where {{ cdp_in_changed_customers(from_feed) }}
 
 ),
 
@@ -43,6 +51,7 @@ final as (
 
     select
         feedback_texts.feedback_id,
+        feedback_texts.customer_id,
         keyword_patterns.topic,
         keyword_patterns.keyword,
         keyword_patterns.language_code,

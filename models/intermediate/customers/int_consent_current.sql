@@ -3,7 +3,7 @@
     every consumer must treat as not granted). Incremental by customer on DuckDB: a run rewrites the customers
     whose records changed since it last read the customer change feed (cdp_customer_changes); a table on
     Spark. -#}
-{{ cdp_customer_incremental_config(tombstone_column='channel') }}
+{{ cdp_customer_incremental_config() }}
 {%- set from_feed = not cdp_customer_changes_unreadable(ref('int_customer_ids')) %}
 
 with
@@ -64,4 +64,3 @@ final as (
 )
 
 select * from final
-{{ cdp_customer_tombstones_union(from_feed) }}

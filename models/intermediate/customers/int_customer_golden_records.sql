@@ -5,7 +5,7 @@
     since it last read it (cdp_customer_changes), and removes those that no longer exist; a change of
     var('cdp__survivorship') needs --full-refresh. A table on Spark. dim_customers adds what depends
     on the day or on other customers' data (age, hard bounces, consent). -#}
-{{ cdp_customer_incremental_config(tombstone_column='record_count') }}
+{{ cdp_customer_incremental_config() }}
 {%- set survivorship = var('cdp__survivorship') -%}
 {%- set groups = survivorship.attributes -%}
 {%- set from_feed = not cdp_customer_changes_unreadable(ref('int_customer_ids')) %}
@@ -88,4 +88,3 @@ final as (
 )
 
 select * from final
-{{ cdp_customer_tombstones_union(from_feed) }}

@@ -3,7 +3,7 @@
     invalid values were already set NULL there. Marketplace relay e-mails are not the person's address and are
     left out. Incremental by customer on DuckDB: a run rewrites the records of the customers whose records
     changed since it last read the customer change feed (cdp_customer_changes); a table on Spark. -#}
-{{ cdp_customer_incremental_config(tombstone_column='record_key') }}
+{{ cdp_customer_incremental_config() }}
 {%- set from_feed = not cdp_customer_changes_unreadable(ref('int_customer_ids')) %}
 {%- set attributes = {
     'first_name': dbt.type_string(), 'last_name': dbt.type_string(), 'email': dbt.type_string(),
@@ -65,4 +65,3 @@ final as (
 )
 
 select * from final
-{{ cdp_customer_tombstones_union(from_feed) }}

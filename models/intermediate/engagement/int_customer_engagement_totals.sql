@@ -3,7 +3,7 @@
     (int_email_campaign_recipients), the most viewed page and the first traffic source. Nothing here depends on
     the as-of day, so it is incremental by customer on DuckDB: a run rewrites the customers whose records
     changed since it last read the customer change feed (cdp_customer_changes); a table on Spark. -#}
-{{ cdp_customer_incremental_config(tombstone_column='web_session_count') }}
+{{ cdp_customer_incremental_config() }}
 {%- set from_feed = not cdp_customer_changes_unreadable(ref('int_customer_ids')) %}
 
 with
@@ -161,4 +161,3 @@ final as (
 )
 
 select * from final
-{{ cdp_customer_tombstones_union(from_feed) }}

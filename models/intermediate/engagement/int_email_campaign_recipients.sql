@@ -2,8 +2,16 @@
     recipient of its own), with what happened to that e-mail: the unit of every e-mail rate. Any event implies
     the e-mail was sent (a send event may be quarantined). Delivered: no bounce, or a bounce followed by
     evidence of delivery (an open, click, unsubscribe or forward: soft bounces that were retried). Opened: an
-    open or a click event (a click without an open event is an open whose tracking pixel was blocked). -#}
+    open or a click event (a click without an open event is an open whose tracking pixel was blocked).
+    Incremental on DuckDB (cdp_customer_incremental_config, delete+insert by campaign and recipient): a run
+    rewrites the recipients with an event of a customer the customer change feed lists since it last read it
+    (new events are rewritten identity records, so their customer is listed), or with an unresolved event, or
+    stored under a listed customer; a table on Spark. -#}
+{{ cdp_customer_incremental_config(unique_key=['campaign_id', 'recipient_key']) }}
+{%- set from_feed = not cdp_customer_changes_unreadable(ref('int_customer_ids')) %}
 with
+
+{{ cdp_changed_customers_cte(from_feed) }}
 
 email_events as (
 
@@ -14,6 +22,7 @@ email_events as (
 customer_ids as (
 
     select * from {{ ref('int_customer_ids') }}
+    where source_table = 'esp_email_events'
 
 ),
 
@@ -27,11 +36,35 @@ events_resolved as (
         customer_ids.customer_id
     from email_events
     left join customer_ids
-        on
-            customer_ids.source_table = 'esp_email_events'
-            and email_events.email_event_id = customer_ids.record_id
+        on email_events.email_event_id = customer_ids.record_id
 
 ),
+
+{%- if from_feed %}
+
+recipients_rewritten as (
+
+    select campaign_id, recipient_key
+    from events_resolved
+    where {{ cdp_in_changed_customers(from_feed) }}
+    union
+    select campaign_id, recipient_key
+    from {{ this }}
+    where {{ cdp_in_changed_customers(from_feed) }}
+
+),
+
+events_rewritten as (
+
+    select events_resolved.*
+    from events_resolved
+    inner join recipients_rewritten
+        on
+            events_resolved.campaign_id = recipients_rewritten.campaign_id
+            and events_resolved.recipient_key = recipients_rewritten.recipient_key
+
+),
+{%- endif %}
 
 recipients as (
 
@@ -51,7 +84,7 @@ recipients as (
         min(case when event_type = 'send' then occurred_at end) as sent_at,
         min(occurred_at) as first_event_at,
         max(occurred_at) as last_event_at
-    from events_resolved
+    from {{ 'events_rewritten' if from_feed else 'events_resolved' }}
     group by campaign_id, recipient_key
 
 ),

@@ -3,7 +3,7 @@
     most_viewed_page_path of mart_customer_engagement. Incremental by customer on DuckDB: a run rewrites the
     pages of the customers whose records changed since it last read the customer change feed
     (cdp_customer_changes); a table on Spark. -#}
-{{ cdp_customer_incremental_config(tombstone_column='page_path') }}
+{{ cdp_customer_incremental_config() }}
 {%- set from_feed = not cdp_customer_changes_unreadable(ref('int_customer_ids')) %}
 with
 
@@ -53,4 +53,3 @@ final as (
 )
 
 select * from final
-{{ cdp_customer_tombstones_union(from_feed) }}

@@ -1,6 +1,13 @@
 {#- One row per shopping cart with its resolved customer (NULL when unresolved) and outcome. A cart counts in
-    abandonment when it is decided: `abandoned` or `converted`; an `open` cart is neither yet. -#}
+    abandonment when it is decided: `abandoned` or `converted`; an `open` cart is neither yet. Incremental by
+    customer on DuckDB (cdp_customer_incremental_config): a run rewrites the carts of the customers the customer
+    change feed lists since it last read it (a new or re-delivered cart is a rewritten identity record) and the
+    unresolved carts; a table on Spark. -#}
+{{ cdp_customer_incremental_config() }}
+{%- set from_feed = not cdp_customer_changes_unreadable(ref('int_customer_ids')) %}
 with
+
+{{ cdp_changed_customers_cte(from_feed) }}
 
 carts as (
 
@@ -11,6 +18,7 @@ carts as (
 customer_ids as (
 
     select * from {{ ref('int_customer_ids') }}
+    where source_table = 'shop_carts'
 
 ),
 
@@ -38,11 +46,10 @@ carts_resolved as (
         carts.updated_at
     from carts
     left join customer_ids
-        on
-            customer_ids.source_table = 'shop_carts'
-            and carts.cart_id = customer_ids.record_id
+        on carts.cart_id = customer_ids.record_id
     left join currency_rates
         on carts.currency_code = currency_rates.currency_code
+    where {{ cdp_in_changed_customers(from_feed, 'customer_ids.customer_id') }}
 
 ),
 

@@ -1,7 +1,15 @@
 {#- One row per order line with the product (name, category, brand), the order's channel, status, time and
     currency, and the resolved customer. Every staged line is kept: a line whose order or product is
-    quarantined has NULL order or product attributes. -#}
+    quarantined has NULL order or product attributes. Incremental by customer on DuckDB
+    (cdp_customer_incremental_config): a run rewrites every line of the customers the customer change feed lists
+    since it last read it (a line, and its order, are identity records of one customer: a new line or a
+    re-delivered order lists it) and the unresolved lines, and every line of the products loaded since its last
+    build (new, or re-delivered with new attributes: cdp_loaded_since_last_build); a table on Spark. -#}
+{{ cdp_customer_incremental_config(reloaded_inputs={'stg_shop__products': 'product_id'}) }}
+{%- set from_feed = not cdp_customer_changes_unreadable(ref('int_customer_ids')) %}
 with
+
+{{ cdp_changed_customers_cte(from_feed) }}
 
 order_lines as (
 
@@ -24,6 +32,7 @@ products as (
 customer_ids as (
 
     select * from {{ ref('int_customer_ids') }}
+    where source_table = 'shop_order_lines'
 
 ),
 
@@ -60,11 +69,14 @@ lines_enriched as (
     left join products
         on order_lines.product_id = products.product_id
     left join customer_ids
-        on
-            customer_ids.source_table = 'shop_order_lines'
-            and order_lines.order_line_id = customer_ids.record_id
+        on order_lines.order_line_id = customer_ids.record_id
     left join currency_rates
         on orders.currency_code = currency_rates.currency_code
+    {%- if from_feed %}
+    where
+        {{ cdp_in_changed_customers(from_feed, 'customer_ids.customer_id') }}
+        or order_lines.product_id in ({{ cdp_loaded_since_last_build(ref('stg_shop__products'), 'product_id') }})
+    {%- endif %}
 
 ),
 

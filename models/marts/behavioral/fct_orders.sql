@@ -1,7 +1,14 @@
 {#- One row per order of every channel (online, marketplace, pos) and status, with the resolved customer (NULL
     when the order resolved to no customer: kept, so channel totals reconcile), amounts in the order's currency
-    and in the reporting currency, and the order's place in the customer's history. -#}
+    and in the reporting currency, and the order's place in the customer's history. Incremental by customer on
+    DuckDB (cdp_customer_incremental_config): a run rewrites every order of the customers the customer change
+    feed lists since it last read it (a new or re-delivered order is a rewritten identity record, so its
+    customer is listed; a merge lists both sides) and the unresolved orders; a table on Spark. -#}
+{{ cdp_customer_incremental_config() }}
+{%- set from_feed = not cdp_customer_changes_unreadable(ref('int_customer_ids')) %}
 with
+
+{{ cdp_changed_customers_cte(from_feed) }}
 
 orders as (
 
@@ -18,6 +25,7 @@ order_lines as (
 customer_ids as (
 
     select * from {{ ref('int_customer_ids') }}
+    where source_table = 'shop_orders'
 
 ),
 
@@ -61,13 +69,12 @@ orders_resolved as (
         orders.ordered_at
     from orders
     left join customer_ids
-        on
-            customer_ids.source_table = 'shop_orders'
-            and orders.order_id = customer_ids.record_id
+        on orders.order_id = customer_ids.record_id
     left join order_items
         on orders.order_id = order_items.order_id
     left join currency_rates
         on orders.currency_code = currency_rates.currency_code
+    where {{ cdp_in_changed_customers(from_feed, 'customer_ids.customer_id') }}
 
 ),
 

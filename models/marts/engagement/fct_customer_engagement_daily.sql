@@ -4,7 +4,7 @@
     Incremental by customer on DuckDB (cdp_customer_incremental_config): a run rewrites every day of the
     customers whose records changed since it last read the customer change feed (new or late activity, merges,
     splits), so identity merges move past activity to the surviving customer; a table on Spark. -#}
-{{ cdp_customer_incremental_config(tombstone_column='channel') }}
+{{ cdp_customer_incremental_config() }}
 {%- set from_feed = not cdp_customer_changes_unreadable(ref('int_customer_ids')) %}
 {%- set channel_metrics = {
     'web': ['web_session_count', 'web_page_view_count', 'web_bounce_count', 'web_purchase_session_count',
@@ -285,4 +285,3 @@ final as (
 )
 
 select * from final
-{{ cdp_customer_tombstones_union(from_feed) }}

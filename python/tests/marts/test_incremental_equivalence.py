@@ -26,7 +26,7 @@ RECORD_INCREMENTAL = {
     "int_identity_record_anchors": "int_identity_observations_assessed__changed_records",
     "int_customer_ids": "int_identity_components__changed_nodes",
 }
-# Models partitioned by customer, incremental through the customer change feed of int_customer_ids.
+# Models whose rows each belong to one customer, incremental through the customer change feed.
 CUSTOMER_INCREMENTAL = (
     "int_customer_profile_candidates",
     "int_customer_golden_records",
@@ -35,6 +35,13 @@ CUSTOMER_INCREMENTAL = (
     "fct_customer_engagement_daily",
     "int_customer_engagement_totals",
     "int_customer_attitude_totals",
+    "fct_orders",
+    "fct_order_lines",
+    "fct_carts",
+    "int_email_campaign_recipients",
+    "int_feedback_texts_unioned",
+    "int_feedback_sentiment_terms_matched",
+    "int_feedback_topic_keywords_matched",
 )
 
 
