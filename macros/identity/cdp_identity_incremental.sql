@@ -46,18 +46,20 @@
     rows, a table on Spark (which runs no hook given here). Also declares the base models the incremental
     branch reads (cdp_identity_touched_records refs them only in an incremental run, which dbt's parser never
     sees). `log_changes`: also keep a change log of the records each run rewrites (cdp_identity_change_log).
-    `log_customer_changes`: also keep the customer change feed (cdp_customer_changes; int_customer_ids). -#}
+    `log_customer_changes`: also keep the customer change feed (cdp_customer_changes; int_customer_ids).
+    `unique_key`: the key rows are replaced by (default record_key; int_fs_pair_comparisons: the pair). -#}
 {% macro cdp_identity_incremental_config(
-    pre_hook=[], post_hook=[], tombstone_column='identifier_type', log_changes=false, log_customer_changes=false) -%}
+    pre_hook=[], post_hook=[], tombstone_column='identifier_type', log_changes=false, log_customer_changes=false,
+    unique_key='record_key') -%}
     {%- for source in cdp_identity_sources() %}
 -- depends_on: {{ source.base_relation }}
     {%- endfor %}
     {{ adapter.dispatch('cdp_identity_incremental_config', 'cdp')(
-        pre_hook, post_hook, tombstone_column, log_changes, log_customer_changes) }}
+        pre_hook, post_hook, tombstone_column, log_changes, log_customer_changes, unique_key) }}
 {%- endmacro %}
 
 {% macro default__cdp_identity_incremental_config(
-    pre_hook, post_hook, tombstone_column, log_changes, log_customer_changes) -%}
+    pre_hook, post_hook, tombstone_column, log_changes, log_customer_changes, unique_key) -%}
     {%- if log_customer_changes -%}
         {%- set strategy = 'cdp_delete_insert_customer_changes' -%}
     {%- elif log_changes -%}
@@ -68,7 +70,7 @@
     {{ config(
         materialized='incremental',
         incremental_strategy=strategy,
-        unique_key='record_key',
+        unique_key=unique_key,
         on_schema_change='fail',
         pre_hook=pre_hook + (['{{ cdp_identity_drop_change_log_on_full_build() }}'] if log_changes else []),
         post_hook=post_hook + ['delete from {{ this }} where ' ~ tombstone_column ~ ' is null']
@@ -77,7 +79,7 @@
 {%- endmacro %}
 
 {% macro spark__cdp_identity_incremental_config(
-    pre_hook, post_hook, tombstone_column, log_changes, log_customer_changes) -%}
+    pre_hook, post_hook, tombstone_column, log_changes, log_customer_changes, unique_key) -%}
     {{ config(materialized='table') }}
 {%- endmacro %}
 
@@ -215,8 +217,9 @@ select distinct record_key from {{ arg_dict['temp_relation'] }}
     lookback (cdp_late_loads_from), plus the records `relation` holds without a load time (the base models'
     sentinel month, and rows of var('cdp__identity_extra_observations')), which every run rewrites. A source
     with no row in `relation` rewrites all its records. Day-precise, unlike the base models' month partitions:
-    the older rows of a rebuilt month are normalised again but come out the same. -#}
-{% macro cdp_identity_touched_records(relation) -%}
+    the older rows of a rebuilt month are normalised again but come out the same. `only`: a list of source tables
+    to limit the records to (default: every source of cdp_identity_sources()). -#}
+{% macro cdp_identity_touched_records(relation, only=none) -%}
     with
 
     late_loads_from as (
@@ -228,7 +231,7 @@ select distinct record_key from {{ arg_dict['temp_relation'] }}
         group by source_table
 
     )
-    {%- for source in cdp_identity_sources() %}
+    {%- for source in cdp_identity_sources() if only is none or source.source_table in only %}
 
     select
         cast('{{ source.source_table }}' as {{ dbt.type_string() }}) as source_table,
@@ -253,9 +256,9 @@ select distinct record_key from {{ arg_dict['temp_relation'] }}
 
 {#- The import CTEs of int_identity_observations: one per source table of cdp_identity_sources(), named after
     it, with the staged rows of the records in `touched_records` (a CTE of cdp_identity_touched_records) when
-    `incremental`, else every staged row. -#}
-{% macro cdp_identity_source_ctes(incremental) -%}
-    {%- for source in cdp_identity_sources() %}
+    `incremental`, else every staged row. `only`: a list of source tables to render CTEs for (default: all). -#}
+{% macro cdp_identity_source_ctes(incremental, only=none) -%}
+    {%- for source in cdp_identity_sources() if only is none or source.source_table in only %}
 {{ source.source_table }} as (
 
     select * from {{ ref(source.staged_model) }}
@@ -274,8 +277,10 @@ select distinct record_key from {{ arg_dict['temp_relation'] }}
     delete+insert removes the record's previous rows even when it has no row left; the model's post-hook
     deletes the tombstones. The CTE has columns (source_table, record_id), or a column record_key when
     `from_record_key`. The columns (names, types, order) are read from the model's previous build (`this`),
-    which on_schema_change='fail' keeps equal to the model's own; the key columns may stand anywhere. -#}
-{% macro cdp_identity_tombstones(records_cte, from_record_key=false) -%}
+    which on_schema_change='fail' keeps equal to the model's own; the key columns may stand anywhere.
+    `key_columns`: the key columns to fill (default record_key, source_table and record_id), so that a model can
+    mark its tombstones with a NULL source_table, or keyed otherwise (a column of the CTE of the same name). -#}
+{% macro cdp_identity_tombstones(records_cte, from_record_key=false, key_columns=none) -%}
     {%- set source_table = dbt.split_part(records_cte ~ '.record_key', "':'", 1) -%}
     {%- if from_record_key -%}
         {%- set keys = {
@@ -290,9 +295,15 @@ select distinct record_key from {{ arg_dict['temp_relation'] }}
             'record_id': records_cte ~ '.record_id',
         } -%}
     {%- endif %}
+    {%- set kept_keys = {} -%}
+    {%- for name in key_columns or [] -%}
+        {%- do kept_keys.update({name: keys.get(name, records_cte ~ '.' ~ name)}) -%}
+    {%- else -%}
+        {%- do kept_keys.update(keys) -%}
+    {%- endfor %}
     select
         {%- for column in adapter.get_columns_in_relation(this) %}
-        {{ keys.get(column.name, 'cast(null as ' ~ column.data_type ~ ')') }} as {{ column.name }}
+        {{ kept_keys.get(column.name, 'cast(null as ' ~ column.data_type ~ ')') }} as {{ column.name }}
         {{- ',' if not loop.last }}
         {%- endfor %}
     from {{ records_cte }}
@@ -355,5 +366,63 @@ select distinct record_key from {{ arg_dict['temp_relation'] }}
     {%- if execute -%}
         {%- do cdp_cc_replace_table(
             cdp_cc_work_relation(this.identifier, 'rules_snapshot'), cdp_identity_rules_config_sql()) -%}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The config of the node-keyed identity models (int_identity_merge_audit): incremental by `node_key`
+    (delete+insert; the post-hook then drops the tombstones, rows whose customer_id is NULL) where the adapter
+    can delete rows, a table on Spark (which runs no hook given here). -#}
+{% macro cdp_identity_node_incremental_config(pre_hook=[], post_hook=[]) -%}
+    {{ adapter.dispatch('cdp_identity_node_incremental_config', 'cdp')(pre_hook, post_hook) }}
+{%- endmacro %}
+
+{% macro default__cdp_identity_node_incremental_config(pre_hook, post_hook) -%}
+    {{ config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='node_key',
+        on_schema_change='fail',
+        pre_hook=pre_hook,
+        post_hook=post_hook + ['delete from {{ this }} where customer_id is null'],
+    ) }}
+{%- endmacro %}
+
+{% macro spark__cdp_identity_node_incremental_config(pre_hook, post_hook) -%}
+    {{ config(materialized='table') }}
+{%- endmacro %}
+
+{#- Pre-hook of an incremental model that finds what to rewrite by comparing with a snapshot it keeps
+    (`<model>__<suffix>`): an incremental run without the snapshot empties the model, whose body then writes
+    every row. -#}
+{% macro cdp_identity_empty_without_snapshot(suffix) -%}
+    {%- if execute and is_incremental() and load_relation(cdp_cc_work_relation(this.identifier, suffix)) is none %}
+    delete from {{ this }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The used edges of `edges_relation` (int_identity_edges) with the columns int_identity_merge_audit reads. -#}
+{% macro cdp_identity_used_edges_sql(edges_relation) -%}
+    select
+        edge_id,
+        edge_type,
+        node_key_l,
+        node_key_r,
+        identifier_type_l,
+        identifier_value_l,
+        identifier_type_r,
+        identifier_value_r,
+        match_weight,
+        example_record_key,
+        first_observed_at
+    from {{ edges_relation }}
+    where is_used
+{%- endmacro %}
+
+{#- Post-hook of int_identity_merge_audit: keep the used edges this build read (`<model>__edges_snapshot`,
+    cdp_identity_used_edges_sql) for the next incremental run to compare with. -#}
+{% macro cdp_identity_snapshot_used_edges(edges_relation) -%}
+    {%- if execute -%}
+        {%- do cdp_cc_replace_table(
+            cdp_cc_work_relation(this.identifier, 'edges_snapshot'), cdp_identity_used_edges_sql(edges_relation)) -%}
     {%- endif -%}
 {%- endmacro %}

@@ -1,6 +1,17 @@
-
 {#- Every candidate pair with its comparison level per field (cdp_fs_comparison_levels) and the values the
-    term-frequency adjustment looks up. -#}
+    term-frequency adjustment looks up.
+    Incremental by pair on DuckDB: a run compares the candidate pairs it does not hold yet (or holds under another
+    blocking rule) and those with a record int_person_records rewrote since this model last read its change log;
+    a pair no longer a candidate leaves through a tombstone (blocking_rule NULL). Without the change log (the
+    person records were built whole) its pre-hook empties it and it compares every pair. Comparison levels and
+    nicknames are code and seed: after changing them, run it with --full-refresh. -#}
+{%- set change_log = cdp_identity_change_log(ref('int_person_records')) -%}
+{%- set from_change_log = cdp_identity_change_logs_readable([change_log]) -%}
+{{ cdp_identity_incremental_config(
+    pre_hook=["{{ cdp_identity_empty_without_change_logs([cdp_identity_change_log(ref('int_person_records'))]) }}"],
+    post_hook=["{{ cdp_identity_consume_change_logs([cdp_identity_change_log(ref('int_person_records'))]) }}"],
+    tombstone_column='blocking_rule',
+    unique_key=['record_key_l', 'record_key_r']) }}
 
 with
 
@@ -16,20 +27,57 @@ nickname_pairs as (
     select * from {{ ref('int_fs_nickname_pairs') }}
 ),
 
-pairs_compared as (
+{% if from_change_log -%}
+changed_records as (
+    select record_key from {{ change_log }}
+),
+
+pairs_gone as (
+    select
+        previous_pairs.record_key_l,
+        previous_pairs.record_key_r
+    from {{ this }} as previous_pairs
+    left join candidate_pairs
+        on
+            previous_pairs.record_key_l = candidate_pairs.record_key_l
+            and previous_pairs.record_key_r = candidate_pairs.record_key_r
+    where candidate_pairs.record_key_l is null
+),
+
+{% endif -%}
+pairs_to_compare as (
     select
         candidate_pairs.record_key_l,
         candidate_pairs.record_key_r,
-        candidate_pairs.blocking_rule,
+        candidate_pairs.blocking_rule
+    from candidate_pairs
+    {%- if from_change_log %}
+    left join {{ this }} as previous_pairs
+        on
+            candidate_pairs.record_key_l = previous_pairs.record_key_l
+            and candidate_pairs.record_key_r = previous_pairs.record_key_r
+            and candidate_pairs.blocking_rule = previous_pairs.blocking_rule
+    where
+        previous_pairs.record_key_l is null
+        or candidate_pairs.record_key_l in (select record_key from changed_records)
+        or candidate_pairs.record_key_r in (select record_key from changed_records)
+    {%- endif %}
+),
+
+pairs_compared as (
+    select
+        pairs_to_compare.record_key_l,
+        pairs_to_compare.record_key_r,
+        pairs_to_compare.blocking_rule,
         record_l.first_name_folded as first_name_folded_l,
         record_l.last_name_folded as last_name_folded_l,
         record_l.city_folded as city_folded_l,
         {{ cdp_fs_comparison_levels('record_l', 'record_r', 'nick') }}
-    from candidate_pairs
+    from pairs_to_compare
     inner join person_records as record_l
-        on candidate_pairs.record_key_l = record_l.record_key
+        on pairs_to_compare.record_key_l = record_l.record_key
     inner join person_records as record_r
-        on candidate_pairs.record_key_r = record_r.record_key
+        on pairs_to_compare.record_key_r = record_r.record_key
     left join nickname_pairs as nick
         on record_l.first_name_folded = nick.name_a and record_r.first_name_folded = nick.name_b
 ),
@@ -39,6 +87,15 @@ final as (
         *,
         {{ cdp_fs_comparison_vector() }} as comparison_vector
     from pairs_compared
+){%- if from_change_log %},
+
+tombstones as (
+    {{ cdp_identity_tombstones('pairs_gone', key_columns=['record_key_l', 'record_key_r']) }}
 )
+{%- endif %}
 
 select * from final
+{%- if from_change_log %}
+union all
+select * from tombstones
+{%- endif %}

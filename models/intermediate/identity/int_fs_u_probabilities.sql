@@ -1,8 +1,9 @@
 
 {#- u probabilities (P(level | records do not match)) estimated on a deterministic pseudo-random sample of
     record pairs: records ranked by md5(record_key), each paired with the records
-    1..k ranks further on (wrapping round), k = var('cdp__fs_u_sample_offsets') but no more than needed for
-    var('cdp__fs_u_sample_pairs') pairs (at least 1), so the sample stops growing once it is large enough.
+    1..k ranks further on (wrapping round), k = var('cdp__fs_u_sample_offsets'), the first
+    var('cdp__fs_u_sample_pairs') pairs in (offset, rank) order only, so the sample stops growing once it is
+    large enough (with more records than that, offset 1 from the lowest ranks).
     Almost all such pairs are non-matches. Smoothed with half a pair per level so no u is zero. -#}
 
 {%- set offsets = cdp_fs_setting('cdp__fs_u_sample_offsets') %}
@@ -41,9 +42,8 @@ sampled_pairs as (
     cross join offsets
     where
         offsets.rank_offset < record_l.record_count
-        and offsets.rank_offset <= greatest(
-            1, ceiling({{ cdp_fs_setting('cdp__fs_u_sample_pairs') }} / record_l.record_count)
-        )
+        and (offsets.rank_offset - 1) * record_l.record_count + record_l.hash_rank
+        < {{ cdp_fs_setting('cdp__fs_u_sample_pairs') }}
 ),
 
 pairs_compared as (

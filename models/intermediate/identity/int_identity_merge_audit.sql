@@ -6,7 +6,18 @@
     anchor_node_key) share its row, so 10 million web events of one cookie cost one row. Follow linked_node_key
     from row to row to walk towards other nodes of the customer; the macro
     cdp_identity_explain(record_key_a, record_key_b) lists every edge of the customer shared by two records.
-    Edges between two customers (cut where a never-link pair split a component) attach nothing. -#}
+    Edges between two customers (cut where a never-link pair split a component) attach nothing.
+    Incremental on DuckDB (cdp_identity_node_incremental_config): a run rewrites only the nodes whose row can
+    have changed: those whose customer or survivor differs from the row held, those at an end of a used edge
+    that appeared, vanished or changed since the previous build (`<model>__edges_snapshot`), and the neighbours
+    of the nodes that changed customer. A node that left the graph is deleted (a tombstone row, customer_id
+    NULL). Without the snapshot (first build, or it was lost) the run rewrites every node. -#}
+{%- set edges_snapshot = cdp_cc_work_relation(this.identifier, 'edges_snapshot') -%}
+{{ cdp_identity_node_incremental_config(
+    pre_hook=["{{ cdp_identity_empty_without_snapshot('edges_snapshot') }}"],
+    post_hook=["{{ cdp_identity_snapshot_used_edges(ref('int_identity_edges')) }}"],
+) }}
+{%- set rewrite_changed = is_incremental() and execute and load_relation(edges_snapshot) is not none %}
 with
 
 identity_edges as (
@@ -18,6 +29,72 @@ identity_edges as (
 identity_components as (
 
     select * from {{ ref('int_identity_components') }}
+
+),
+{%- if rewrite_changed %}
+
+used_edges_current as (
+
+    {{ cdp_identity_used_edges_sql(ref('int_identity_edges')) }}
+
+),
+
+used_edges_changed as (
+
+    (
+        select * from used_edges_current
+        except
+        select * from {{ edges_snapshot }}
+    )
+    union all
+    (
+        select * from {{ edges_snapshot }}
+        except
+        select * from used_edges_current
+    )
+
+),
+
+nodes_changed as (
+
+    select node_key from (
+        select node_key, customer_id, survivor_node_key, identifier_type from identity_components
+        except
+        select node_key, customer_id, survivor_node_key, identifier_type from {{ this }}
+    ) as changed_or_new
+    union all
+    select previous_rows.node_key
+    from {{ this }} as previous_rows
+    left join identity_components
+        on previous_rows.node_key = identity_components.node_key
+    where identity_components.node_key is null
+
+),
+
+nodes_touched as (
+
+    select node_key_l as node_key from used_edges_changed
+    union
+    select node_key_r as node_key from used_edges_changed
+    union
+    select node_key from nodes_changed
+    union
+    select used_edges_current.node_key_r as node_key
+    from used_edges_current
+    inner join nodes_changed
+        on used_edges_current.node_key_l = nodes_changed.node_key
+    union
+    select used_edges_current.node_key_l as node_key
+    from used_edges_current
+    inner join nodes_changed
+        on used_edges_current.node_key_r = nodes_changed.node_key
+
+),
+{%- endif %}
+
+nodes_rewritten as (
+
+    select node_key from {{ 'nodes_touched' if rewrite_changed else 'identity_components' }}
 
 ),
 
@@ -55,6 +132,8 @@ edges_within_customers as (
 
     select used_edges_directed.*
     from used_edges_directed
+    inner join nodes_rewritten
+        on used_edges_directed.node_key = nodes_rewritten.node_key
     inner join identity_components as node_component
         on used_edges_directed.node_key = node_component.node_key
     inner join identity_components as linked_component
@@ -85,7 +164,7 @@ first_edge_per_node as (
 final as (
 
     select
-        identity_components.node_key,
+        nodes_rewritten.node_key,
         identity_components.customer_id,
         identity_components.identifier_type,
         identity_components.survivor_node_key,
@@ -105,9 +184,11 @@ final as (
         case when not identity_components.is_survivor then first_edge_per_node.example_record_key end
             as evidence_record_key,
         case when not identity_components.is_survivor then first_edge_per_node.first_observed_at end as linked_at
-    from identity_components
+    from nodes_rewritten
+    left join identity_components
+        on nodes_rewritten.node_key = identity_components.node_key
     left join first_edge_per_node
-        on identity_components.node_key = first_edge_per_node.node_key
+        on nodes_rewritten.node_key = first_edge_per_node.node_key
 
 )
 

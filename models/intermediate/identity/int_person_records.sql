@@ -1,34 +1,23 @@
-
 {#- One row per person-describing record with the fields the probabilistic matcher compares.
     Free-form full names (orders, reviews, tickets) are split on spaces: first token -> first name,
-    last token -> last name (a single token is taken as a last name). -#}
+    last token -> last name (a single token is taken as a last name).
+    Incremental by record on DuckDB, like int_identity_observations (cdp_identity_incremental_config): a run
+    rewrites the records loaded since the newest load it holds per source (minus the lookback); a touched record
+    that no longer describes a person leaves through a tombstone (source_table NULL). It keeps a change log of
+    the records it rewrote, which int_fs_pair_comparisons reads. -#}
+{%- set sources = [
+    'crm_contacts', 'shop_accounts', 'shop_orders', 'shop_reviews', 'support_tickets', 'surveys_responses'] -%}
+{{ cdp_identity_incremental_config(tombstone_column='source_table', log_changes=true) }}
 
 with
 
-crm_contacts as (
-    select * from {{ ref('stg_crm__contacts') }}
+{% if is_incremental() -%}
+touched_records as (
+    {{ cdp_identity_touched_records(this, only=sources) }}
 ),
 
-shop_accounts as (
-    select * from {{ ref('stg_shop__accounts') }}
-),
-
-shop_orders as (
-    select * from {{ ref('stg_shop__orders') }}
-),
-
-shop_reviews as (
-    select * from {{ ref('stg_shop__reviews') }}
-),
-
-support_tickets as (
-    select * from {{ ref('stg_support__tickets') }}
-),
-
-surveys_responses as (
-    select * from {{ ref('stg_surveys__responses') }}
-),
-
+{% endif -%}
+{{ cdp_identity_source_ctes(is_incremental(), only=sources) }}
 crm_contact_records as (
     select
         'crm_contacts' as source_table,
@@ -43,7 +32,8 @@ crm_contact_records as (
         postcode,
         {{ cdp_fold_name('city') }} as city_folded,
         country_code,
-        coalesce(updated_at, created_at) as observed_at
+        coalesce(updated_at, created_at) as observed_at,
+        loaded_at
     from crm_contacts
 ),
 
@@ -61,7 +51,8 @@ shop_account_records as (
         cast(null as string) as postcode,
         cast(null as string) as city_folded,
         country_code,
-        created_at as observed_at
+        created_at as observed_at,
+        loaded_at
     from shop_accounts
 ),
 
@@ -79,7 +70,8 @@ shop_order_records as (
         shipping_postcode as postcode,
         {{ cdp_fold_name('shipping_city') }} as city_folded,
         coalesce(shipping_country_code, store_country_code) as country_code,
-        ordered_at as observed_at
+        ordered_at as observed_at,
+        loaded_at
     from shop_orders
     where
         customer_name_folded is not null
@@ -101,7 +93,8 @@ shop_review_records as (
         cast(null as string) as postcode,
         cast(null as string) as city_folded,
         cast(null as string) as country_code,
-        created_at as observed_at
+        created_at as observed_at,
+        loaded_at
     from shop_reviews
     where reviewer_name_folded is not null
 ),
@@ -120,7 +113,8 @@ support_ticket_records as (
         cast(null as string) as postcode,
         cast(null as string) as city_folded,
         cast(null as string) as country_code,
-        opened_at as observed_at
+        opened_at as observed_at,
+        loaded_at
     from support_tickets
     where
         requester_name_folded is not null
@@ -142,7 +136,8 @@ survey_response_records as (
         cast(null as string) as postcode,
         cast(null as string) as city_folded,
         cast(null as string) as country_code,
-        submitted_at as observed_at
+        submitted_at as observed_at,
+        loaded_at
     from surveys_responses
     where respondent_email_match_key is not null
 ),
@@ -184,7 +179,8 @@ full_names_split as (
         postcode,
         city_folded,
         country_code,
-        observed_at
+        observed_at,
+        loaded_at
     from records_unioned
 ),
 
@@ -203,8 +199,18 @@ final as (
         postcode,
         city_folded,
         country_code,
-        observed_at
+        observed_at,
+        loaded_at
     from full_names_split
+){%- if is_incremental() %},
+
+tombstones as (
+    {{ cdp_identity_tombstones('touched_records', key_columns=['record_key']) }}
 )
+{%- endif %}
 
 select * from final
+{%- if is_incremental() %}
+union all
+select * from tombstones
+{%- endif %}

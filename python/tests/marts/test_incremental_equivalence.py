@@ -19,12 +19,16 @@ from cdp.warehouse import Manifest
 from tests.dbt_harness import DbtProject, generate_parquet
 
 PEOPLE = 300
-# Record-incremental identity models, and what their incremental branch reads to find the records to rewrite.
+# Identity models incremental by record (or pair, or graph node), and what their incremental branch reads to
+# find the rows to rewrite.
 RECORD_INCREMENTAL = {
     "int_identity_observations": "touched_records",
     "int_identity_observations_assessed": "touched_records",
     "int_identity_record_anchors": "int_identity_observations_assessed__changed_records",
     "int_customer_ids": "int_identity_components__changed_nodes",
+    "int_person_records": "touched_records",
+    "int_fs_pair_comparisons": "int_person_records__changed_records",
+    "int_identity_merge_audit": "int_identity_merge_audit__edges_snapshot",
 }
 # Models whose rows each belong to one customer, incremental through the customer change feed.
 CUSTOMER_INCREMENTAL = (
