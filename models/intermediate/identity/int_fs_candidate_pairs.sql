@@ -1,15 +1,38 @@
-
 {#- Candidate record pairs for Fellegi-Sunter scoring: the union of the blocks of every rule in
     var('cdp__blocking_rules') (records agreeing on all expressions of a rule, none of them NULL),
     deduplicated, record_key_l < record_key_r, labelled with the first rule that produced the pair.
     Inside a block, records are sorted by var('cdp__block_sort_expressions') (the fields that tell people with
     the same name apart) and each is paired with the next var('cdp__block_window') records only (sorted
-    neighbourhood): a block of s records gives all s * (s - 1) / 2 pairs while s <= window + 1 and at most
-    s * window beyond, so the pair count grows linearly with the data however common a name gets. Blocks
-    larger than var('cdp__max_block_size') are skipped (placeholder values). See int_fs_blocking_stats. -#}
-
+    neighbourhood, cdp_fs_block_pairs_ctes): a block of s records gives all s * (s - 1) / 2 pairs while
+    s <= window + 1 and at most s * window beyond, so the pair count grows linearly with the data however common
+    a name gets. Blocks larger than var('cdp__max_block_size') are skipped (placeholder values). See
+    int_fs_blocking_stats.
+    Incremental by pair on DuckDB. A record int_person_records rewrote (its change log) can join, leave or move
+    inside blocks, which shifts its neighbours' pairs too. So a run takes the touched blocks (those the rewritten
+    records are in now, and were in: `<model>__block_members`, kept by a post-hook), the pairs it holds with a
+    rewritten record or inside a touched block, and the pairs the touched blocks give now; for each of these
+    pairs it pairs again every block of every rule holding one of its records, so a pair keeps its first rule
+    and leaves (tombstone, blocking_rule NULL) only when no rule pairs it any more. It passes the rewritten
+    records on to its own change log, which int_fs_pair_comparisons reads. -#}
 {%- set rules = cdp_fs_setting('cdp__blocking_rules') %}
 {%- set window = cdp_fs_setting('cdp__block_window') | int %}
+{%- set person_records_log = cdp_identity_change_log(ref('int_person_records')) -%}
+{%- set block_members_table = cdp_cc_work_relation(this.identifier, 'block_members') -%}
+{%- set from_change_log = cdp_identity_change_logs_readable([person_records_log])
+    and load_relation(block_members_table) is not none -%}
+{{ cdp_identity_incremental_config(
+    pre_hook=[
+        "{{ cdp_identity_empty_without_change_logs([cdp_identity_change_log(ref('int_person_records'))]) }}",
+        "{{ cdp_identity_empty_without_snapshot('block_members') }}",
+        "{{ cdp_identity_drop_change_log_on_full_build() }}",
+    ],
+    post_hook=[
+        "{{ cdp_fs_update_block_members(ref('int_person_records'), cdp_identity_change_log(ref('int_person_records'))) }}",
+        "{{ cdp_fs_pass_on_changed_records(cdp_identity_change_log(ref('int_person_records'))) }}",
+        "{{ cdp_identity_consume_change_logs([cdp_identity_change_log(ref('int_person_records'))]) }}",
+    ],
+    tombstone_column='blocking_rule',
+    unique_key=['record_key_l', 'record_key_r']) }}
 
 with
 
@@ -25,43 +48,102 @@ window_offsets as (
 ),
 
 {% for rule in rules %}
-    block_keys_{{ loop.index }} as (
+    block_members_{{ loop.index }} as (
         select
-            record_key,
-            {{ cdp_fs_block_key(rule) }} as block_key,
-            row_number() over (
-                partition by {{ cdp_fs_block_key(rule) }}
-                order by {{ cdp_fs_block_sort_key() }}, record_key
-            ) as block_position
+            *,
+            {{ cdp_fs_block_key(rule) }} as block_key
         from person_records
         where
             {{ cdp_fs_block_filter(rule) }}
     ),
 
-    block_sizes_{{ loop.index }} as (
+{% endfor %}
+{%- if from_change_log %}
+changed_records as (
+    select record_key from {{ person_records_log }}
+),
+
+touched_blocks as (
+    {% for rule in rules %}
         select
-            block_key,
-            count(*) as block_size
-        from block_keys_{{ loop.index }}
-        group by block_key
+            {{ loop.index }} as blocking_rule_index,
+            block_key
+        from block_members_{{ loop.index }}
+        where record_key in (select record_key from changed_records)
+        union
+    {% endfor %}
+    select
+        blocking_rule_index,
+        block_key
+    from {{ block_members_table }}
+    where record_key in (select record_key from changed_records)
+),
+
+{% for rule in rules %}
+    touched_members_{{ loop.index }} as (
+        select block_members_{{ loop.index }}.*
+        from block_members_{{ loop.index }}
+        inner join touched_blocks
+            on
+                touched_blocks.blocking_rule_index = {{ loop.index }}
+                and block_members_{{ loop.index }}.block_key = touched_blocks.block_key
     ),
 
-    pairs_{{ loop.index }} as (
+    {{ cdp_fs_block_pairs_ctes('touched_pairs_' ~ loop.index, 'touched_members_' ~ loop.index, loop.index, rule) }}
+
+{% endfor %}
+touched_member_records as (
+    {% for rule in rules %}
+        select record_key from touched_members_{{ loop.index }}
+        {% if not loop.last %}union{% endif %}
+    {% endfor %}
+),
+
+pairs_touched as (
+    select
+        record_key_l,
+        record_key_r
+    from {{ this }}
+    where
+        record_key_l in (select record_key from changed_records)
+        or record_key_r in (select record_key from changed_records)
+        or (
+            record_key_l in (select record_key from touched_member_records)
+            and record_key_r in (select record_key from touched_member_records)
+        )
+    {% for rule in rules %}
+        union
         select
-            least(block_l.record_key, block_r.record_key) as record_key_l,
-            greatest(block_l.record_key, block_r.record_key) as record_key_r,
-            {{ loop.index }} as blocking_rule_index,
-            '{{ rule | join(", ") | replace("'", "") }}' as blocking_rule
-        from block_keys_{{ loop.index }} as block_l
-        cross join window_offsets
-        inner join block_keys_{{ loop.index }} as block_r
-            on
-                block_l.block_key = block_r.block_key
-                and block_l.block_position + window_offsets.offset_value = block_r.block_position
-        inner join block_sizes_{{ loop.index }} as sizes
-            on block_l.block_key = sizes.block_key
-        where sizes.block_size <= {{ cdp_fs_setting('cdp__max_block_size') }}
+            record_key_l,
+            record_key_r
+        from touched_pairs_{{ loop.index }}
+    {% endfor %}
+),
+
+pair_ends as (
+    select record_key_l as record_key from pairs_touched
+    union
+    select record_key_r as record_key from pairs_touched
+),
+
+{% for rule in rules %}
+    end_members_{{ loop.index }} as (
+        select block_members_{{ loop.index }}.*
+        from block_members_{{ loop.index }}
+        where block_key in (
+            select block_key from block_members_{{ loop.index }}
+            where record_key in (select record_key from pair_ends)
+        )
     ),
+
+{% endfor %}
+{%- endif %}
+{% for rule in rules %}
+    {{ cdp_fs_block_pairs_ctes(
+        'pairs_' ~ loop.index,
+        ('end_members_' if from_change_log else 'block_members_') ~ loop.index,
+        loop.index,
+        rule) }}
 
 {% endfor %}
 pairs_unioned as (
@@ -71,14 +153,44 @@ pairs_unioned as (
     {% endfor %}
 ),
 
-final as (
+pairs_grouped as (
     select
-        record_key_l,
-        record_key_r,
-        min(blocking_rule_index) as blocking_rule_index,
-        {{ cdp_arg_min('blocking_rule', ['blocking_rule_index']) }} as blocking_rule
+        pairs_unioned.record_key_l,
+        pairs_unioned.record_key_r,
+        min(pairs_unioned.blocking_rule_index) as blocking_rule_index,
+        {{ cdp_arg_min('pairs_unioned.blocking_rule', ['pairs_unioned.blocking_rule_index']) }} as blocking_rule
     from pairs_unioned
-    group by record_key_l, record_key_r
+    {%- if from_change_log %}
+    inner join pairs_touched
+        on
+            pairs_unioned.record_key_l = pairs_touched.record_key_l
+            and pairs_unioned.record_key_r = pairs_touched.record_key_r
+    {%- endif %}
+    group by pairs_unioned.record_key_l, pairs_unioned.record_key_r
+),
+
+final as (
+    select * from pairs_grouped
+){%- if from_change_log %},
+
+-- Touched pairs no rule gives any more: tombstones (blocking_rule NULL) the post-hook deletes.
+tombstones as (
+    select
+        pairs_touched.record_key_l,
+        pairs_touched.record_key_r,
+        cast(null as {{ dbt.type_int() }}) as blocking_rule_index,
+        cast(null as {{ dbt.type_string() }}) as blocking_rule
+    from pairs_touched
+    left join pairs_grouped
+        on
+            pairs_touched.record_key_l = pairs_grouped.record_key_l
+            and pairs_touched.record_key_r = pairs_grouped.record_key_r
+    where pairs_grouped.record_key_l is null
 )
+{%- endif %}
 
 select * from final
+{%- if from_change_log %}
+union all
+select * from tombstones
+{%- endif %}

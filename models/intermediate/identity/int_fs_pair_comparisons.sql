@@ -1,15 +1,16 @@
 {#- Every candidate pair with its comparison level per field (cdp_fs_comparison_levels) and the values the
     term-frequency adjustment looks up.
     Incremental by pair on DuckDB: a run compares the candidate pairs it does not hold yet (or holds under another
-    blocking rule) and those with a record int_person_records rewrote since this model last read its change log;
-    a pair no longer a candidate leaves through a tombstone (blocking_rule NULL). Without the change log (the
-    person records were built whole) its pre-hook empties it and it compares every pair. Comparison levels and
+    blocking rule) and those with a record int_person_records rewrote since this model last read the change log
+    int_fs_candidate_pairs passes those records on to; a pair no longer a candidate leaves through a tombstone
+    (blocking_rule NULL). Without the change log (the candidate pairs or the person records were built whole)
+    its pre-hook empties it and it compares every pair. Comparison levels and
     nicknames are code and seed: after changing them, run it with --full-refresh. -#}
-{%- set change_log = cdp_identity_change_log(ref('int_person_records')) -%}
+{%- set change_log = cdp_identity_change_log(ref('int_fs_candidate_pairs')) -%}
 {%- set from_change_log = cdp_identity_change_logs_readable([change_log]) -%}
 {{ cdp_identity_incremental_config(
-    pre_hook=["{{ cdp_identity_empty_without_change_logs([cdp_identity_change_log(ref('int_person_records'))]) }}"],
-    post_hook=["{{ cdp_identity_consume_change_logs([cdp_identity_change_log(ref('int_person_records'))]) }}"],
+    pre_hook=["{{ cdp_identity_empty_without_change_logs([cdp_identity_change_log(ref('int_fs_candidate_pairs'))]) }}"],
+    post_hook=["{{ cdp_identity_consume_change_logs([cdp_identity_change_log(ref('int_fs_candidate_pairs'))]) }}"],
     tombstone_column='blocking_rule',
     unique_key=['record_key_l', 'record_key_r']) }}
 

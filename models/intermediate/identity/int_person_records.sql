@@ -4,7 +4,7 @@
     Incremental by record on DuckDB, like int_identity_observations (cdp_identity_incremental_config): a run
     rewrites the records loaded since the newest load it holds per source (minus the lookback); a touched record
     that no longer describes a person leaves through a tombstone (source_table NULL). It keeps a change log of
-    the records it rewrote, which int_fs_pair_comparisons reads. -#}
+    the records it rewrote, which int_fs_candidate_pairs reads. -#}
 {%- set sources = [
     'crm_contacts', 'shop_accounts', 'shop_orders', 'shop_reviews', 'support_tickets', 'surveys_responses'] -%}
 {{ cdp_identity_incremental_config(tombstone_column='source_table', log_changes=true) }}

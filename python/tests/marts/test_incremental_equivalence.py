@@ -27,7 +27,8 @@ RECORD_INCREMENTAL = {
     "int_identity_record_anchors": "int_identity_observations_assessed__changed_records",
     "int_customer_ids": "int_identity_components__changed_nodes",
     "int_person_records": "touched_records",
-    "int_fs_pair_comparisons": "int_person_records__changed_records",
+    "int_fs_candidate_pairs": "int_person_records__changed_records",
+    "int_fs_pair_comparisons": "int_fs_candidate_pairs__changed_records",
     "int_identity_merge_audit": "int_identity_merge_audit__edges_snapshot",
 }
 # Models whose rows each belong to one customer, incremental through the customer change feed.
