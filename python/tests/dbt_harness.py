@@ -9,6 +9,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -55,6 +57,14 @@ class DbtProject:
 
     def run_results(self) -> list[dict]:
         return json.loads((self.target_path / "run_results.json").read_text())["results"]
+
+    def intermediate_rows(self, models: tuple[str, ...] | dict[str, str]) -> dict[str, list[tuple]]:
+        """Every row of each intermediate model, sorted, to compare two builds row for row."""
+        with duckdb.connect(str(self.duckdb_path), read_only=True) as con:
+            return {
+                model: sorted(con.execute(f"select * from cdp_intermediate.{model}").fetchall(), key=repr)
+                for model in models
+            }
 
     def manifest(self) -> dict:
         return json.loads((self.target_path / "manifest.json").read_text())

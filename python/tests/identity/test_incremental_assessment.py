@@ -34,16 +34,6 @@ PHONE = "+447911659448"
 CONTACTS = ("crm_contacts:C00100147", "crm_contacts:C00100148")
 
 
-def _tables(project: DbtProject) -> dict[str, list[tuple]]:
-    with duckdb.connect(str(project.duckdb_path), read_only=True) as con:
-        return {
-            model: sorted(
-                con.execute(f"select * from cdp_intermediate.{model}").fetchall(), key=lambda row: repr(row)
-            )
-            for model in MODELS
-        }
-
-
 def _phone_verdicts(project: DbtProject) -> dict[str, str | None]:
     with duckdb.connect(str(project.duckdb_path), read_only=True) as con:
         rows = con.execute(
@@ -68,7 +58,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> DbtProject:
 
 
 def test_new_records_change_verdicts_of_untouched_records(project: DbtProject) -> None:
-    before = _tables(project)
+    before = project.intermediate_rows(MODELS)
     assert all(_phone_verdicts(project)[contact] is None for contact in CONTACTS)
 
     results = _run(project, "--vars", SHARED_PHONE)
@@ -79,19 +69,19 @@ def test_new_records_change_verdicts_of_untouched_records(project: DbtProject) -
     # contacts' own rows too, although their records were not delivered again.
     verdicts = _phone_verdicts(project)
     assert {verdicts[contact] for contact in CONTACTS} == {"over_limit"}
-    incremental = _tables(project)
+    incremental = project.intermediate_rows(MODELS)
     _run(project, "--vars", SHARED_PHONE, "--full-refresh")
-    assert _tables(project) == incremental
+    assert project.intermediate_rows(MODELS) == incremental
 
     # The fixture records go away (and the extra identifier of an existing contact with them).
     _run(project)
-    assert _tables(project) == before
+    assert project.intermediate_rows(MODELS) == before
 
 
 def test_a_merge_moves_records_it_never_touched(project: DbtProject) -> None:
-    before = _tables(project)
+    before = project.intermediate_rows(MODELS)
     _run(project, "--vars", BRIDGE)
-    merged = _tables(project)
+    merged = project.intermediate_rows(MODELS)
     # The new ticket merges two customers: records of the one that does not survive keep their anchor row
     # as it was but change customer. Only the components' node change log tells int_customer_ids about them.
     customer_before = {row[0]: row[1] for row in before["int_customer_ids"]}
@@ -112,10 +102,10 @@ def test_a_merge_moves_records_it_never_touched(project: DbtProject) -> None:
     assert {customer_before[record_key] for record_key in moved} <= golden_before - golden_merged
 
     _run(project, "--vars", BRIDGE, "--full-refresh")
-    assert _tables(project) == merged
+    assert project.intermediate_rows(MODELS) == merged
     # The ticket goes away: the customers split again, with their old ids.
     _run(project)
-    assert _tables(project) == before
+    assert project.intermediate_rows(MODELS) == before
 
 
 def test_a_rules_change_judges_everything_again(project: DbtProject) -> None:
@@ -124,9 +114,9 @@ def test_a_rules_change_judges_everything_again(project: DbtProject) -> None:
         " phone: {priority: 3, limit: 1}, anonymous_id: {priority: 4, limit: 1}}}"
     )
     _run(project, "--vars", rules)
-    incremental = _tables(project)
+    incremental = project.intermediate_rows(MODELS)
     _run(project, "--vars", rules, "--full-refresh")
-    assert _tables(project) == incremental
+    assert project.intermediate_rows(MODELS) == incremental
     # Types without a rule are rejected now: the change reached rows of records no load touched.
     reasons = {row[-3] for row in incremental["int_identity_observations_assessed"]}
     assert "unknown_type" in reasons
@@ -142,9 +132,9 @@ def test_the_anchors_catch_up_when_the_assessment_was_built_whole(project: DbtPr
     # int_customer_ids wrote every record, so the feed says "every customer changed" and the golden records
     # are written whole too.
     assert "customer_changes" not in results["int_customer_golden_records"]["compiled_code"]
-    caught_up = _tables(project)
+    caught_up = project.intermediate_rows(MODELS)
     _run(project, "--full-refresh")
-    assert _tables(project) == caught_up
+    assert project.intermediate_rows(MODELS) == caught_up
     # ... and the logs are back, empty, for the next runs.
     with duckdb.connect(str(project.duckdb_path), read_only=True) as con:
         for log in (

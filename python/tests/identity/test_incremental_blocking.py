@@ -20,16 +20,6 @@ NEXT_DAY = (
 )
 
 
-def _tables(project: DbtProject) -> dict[str, list[tuple]]:
-    with duckdb.connect(str(project.duckdb_path), read_only=True) as con:
-        return {
-            model: sorted(
-                con.execute(f"select * from cdp_intermediate.{model}").fetchall(), key=lambda row: repr(row)
-            )
-            for model in MODELS
-        }
-
-
 def _pairs_of(project: DbtProject, record_key: str) -> set[tuple[str, str, int]]:
     with duckdb.connect(str(project.duckdb_path), read_only=True) as con:
         return set(
@@ -99,13 +89,13 @@ def rebuilt(tmp_path_factory: pytest.TempPathFactory):
         )
     project.dbt("run", "-s", "+int_fs_pair_comparisons")
     last_run = {r["unique_id"].split(".")[-1]: r for r in project.run_results()}
-    incremental = _tables(project)
+    incremental = project.intermediate_rows(MODELS)
     pairs_after = _pairs_of(project, contact_key)
     project.dbt("run", "-s", " ".join(MODELS), "--full-refresh")
     return {
         "last_run": last_run,
         "incremental": incremental,
-        "full": _tables(project),
+        "full": project.intermediate_rows(MODELS),
         "contact_pairs": (pairs_before, pairs_after),
         "order_key": order_key,
     }
