@@ -104,16 +104,17 @@ select distinct record_key from {{ arg_dict['temp_relation'] }}
     {%- endif %}
 {%- endmacro %}
 
-{#- Pre-hook of a model keeping a change log: a full build drops the log (its consumer must read everything). -#}
-{% macro cdp_identity_drop_change_log_on_full_build() -%}
+{#- Pre-hook of a model keeping a change log (`change_log`, default its record change log): a full build drops
+    the log (its consumer must read everything). -#}
+{% macro cdp_identity_drop_change_log_on_full_build(change_log=none) -%}
     {%- if execute and not is_incremental() -%}
-    drop table if exists {{ cdp_identity_change_log(this) }}
+    drop table if exists {{ change_log or cdp_identity_change_log(this) }}
     {%- endif -%}
 {%- endmacro %}
 
 {#- The node change log of int_identity_components (`<model>__changed_nodes`, one column node_key): the nodes
-    whose customer_id or survivor changed, appeared or vanished in its builds since its consumer last read the
-    log (cdp_identity_log_changed_customers). Same life cycle as cdp_identity_change_log: the consumer creates
+    whose customer_id or survivor changed, appeared or vanished in its runs since its consumer last read the
+    log (strategy cdp_delete_insert_node_changes). Same life cycle as cdp_identity_change_log: the consumer creates
     it, and a missing log means "read everything". -#}
 {% macro cdp_identity_node_change_log(relation) -%}
     {{ return(cdp_cc_work_relation(relation.identifier, 'changed_nodes', relation)) }}
@@ -165,51 +166,6 @@ select distinct record_key from {{ arg_dict['temp_relation'] }}
     create table if not exists {{ change_log }} ({{ cdp_identity_change_log_key(change_log) }} {{ dbt.type_string() }});
     delete from {{ change_log }}{{ ';' if not loop.last }}
     {%- endfor %}
-{%- endmacro %}
-
-{#- Pre-hook of int_identity_components: while its consumer keeps a node change log, copy each node's
-    customer_id and survivor before the build replaces them (`<model>__previous_customers`), for
-    cdp_identity_log_changed_customers to compare with. -#}
-{% macro cdp_identity_keep_previous_customers() -%}
-    {%- set previous = cdp_cc_work_relation(this.identifier, 'previous_customers') -%}
-    {%- if execute and load_relation(cdp_identity_node_change_log(this)) is not none -%}
-        {%- if load_relation(this) is not none %}
-            {#- created right after rendering: tell dbt's relation cache, which the post-hook reads -#}
-            {%- do adapter.cache_added(previous) %}
-    drop table if exists {{ previous }};
-    create table {{ previous }} as
-    select node_key, customer_id, survivor_node_key from {{ this }}
-        {%- else %}
-            {%- do adapter.cache_dropped(cdp_identity_node_change_log(this)) %}
-    drop table {{ cdp_identity_node_change_log(this) }}
-        {%- endif -%}
-    {%- endif -%}
-{%- endmacro %}
-
-{#- Post-hook of int_identity_components: append to its node change log (if it exists) every node whose
-    customer_id or survivor differs from the copy cdp_identity_keep_previous_customers took, or that appeared or
-    vanished; then drop the copy. -#}
-{% macro cdp_identity_log_changed_customers() -%}
-    {%- set previous = cdp_cc_work_relation(this.identifier, 'previous_customers') -%}
-    {%- set change_log = cdp_identity_node_change_log(this) -%}
-    {%- if execute and load_relation(previous) is not none -%}
-        {%- if load_relation(change_log) is not none %}
-    insert into {{ change_log }} (node_key)
-    select node_key from (
-        select node_key, customer_id, survivor_node_key from {{ this }}
-        except
-        select node_key, customer_id, survivor_node_key from {{ previous }}
-    ) as changed_or_new
-    union
-    select previous.node_key
-    from {{ previous }} as previous
-    left join {{ this }} as current_nodes
-        on previous.node_key = current_nodes.node_key
-    where current_nodes.node_key is null;
-        {%- endif %}
-        {%- do adapter.cache_dropped(previous) %}
-    drop table {{ previous }}
-    {%- endif -%}
 {%- endmacro %}
 
 {#- The records (source_table, record_id) a run of a record-incremental identity model rewrites: every record
@@ -369,26 +325,48 @@ select distinct record_key from {{ arg_dict['temp_relation'] }}
     {%- endif -%}
 {%- endmacro %}
 
-{#- The config of the node-keyed identity models (int_identity_merge_audit): incremental by `node_key`
-    (delete+insert; the post-hook then drops the tombstones, rows whose customer_id is NULL) where the adapter
-    can delete rows, a table on Spark (which runs no hook given here). -#}
-{% macro cdp_identity_node_incremental_config(pre_hook=[], post_hook=[]) -%}
-    {{ adapter.dispatch('cdp_identity_node_incremental_config', 'cdp')(pre_hook, post_hook) }}
+{#- The config of the node-keyed identity models (int_identity_components, int_identity_merge_audit): incremental
+    by `node_key` (delete+insert; the post-hook then drops the tombstones, rows whose customer_id is NULL) where
+    the adapter can delete rows, a table on Spark (which runs no hook given here). `log_node_changes`: also keep
+    the node change log (cdp_identity_node_change_log; strategy cdp_delete_insert_node_changes). -#}
+{% macro cdp_identity_node_incremental_config(pre_hook=[], post_hook=[], log_node_changes=false) -%}
+    {{ adapter.dispatch('cdp_identity_node_incremental_config', 'cdp')(pre_hook, post_hook, log_node_changes) }}
 {%- endmacro %}
 
-{% macro default__cdp_identity_node_incremental_config(pre_hook, post_hook) -%}
+{% macro default__cdp_identity_node_incremental_config(pre_hook, post_hook, log_node_changes) -%}
+    {%- set log_hooks = [
+        '{{ cdp_identity_drop_change_log_on_full_build(cdp_identity_node_change_log(this)) }}'] -%}
     {{ config(
         materialized='incremental',
-        incremental_strategy='delete+insert',
+        incremental_strategy='cdp_delete_insert_node_changes' if log_node_changes else 'delete+insert',
         unique_key='node_key',
         on_schema_change='fail',
-        pre_hook=pre_hook,
+        pre_hook=pre_hook + (log_hooks if log_node_changes else []),
         post_hook=post_hook + ['delete from {{ this }} where customer_id is null'],
     ) }}
 {%- endmacro %}
 
-{% macro spark__cdp_identity_node_incremental_config(pre_hook, post_hook) -%}
+{% macro spark__cdp_identity_node_incremental_config(pre_hook, post_hook, log_node_changes) -%}
     {{ config(materialized='table') }}
+{%- endmacro %}
+
+{#- Incremental strategy `cdp_delete_insert_node_changes` (int_identity_components): before dbt's delete+insert by
+    node_key, append to the node change log (if it exists) every node of the run's batch whose customer_id or
+    survivor differs from the row it replaces, or that is new; a tombstone (customer_id NULL) always differs. -#}
+{% macro get_incremental_cdp_delete_insert_node_changes_sql(arg_dict) -%}
+    {%- set change_log = cdp_identity_node_change_log(arg_dict['target_relation']) -%}
+    {%- if load_relation(change_log) is not none %}
+insert into {{ change_log }} (node_key)
+select batch.node_key
+from {{ arg_dict['temp_relation'] }} as batch
+left join {{ arg_dict['target_relation'] }} as previous
+    on batch.node_key = previous.node_key
+where
+    previous.node_key is null
+    or batch.customer_id is distinct from previous.customer_id
+    or batch.survivor_node_key is distinct from previous.survivor_node_key;
+    {%- endif %}
+    {{ get_incremental_delete_insert_sql(arg_dict) }}
 {%- endmacro %}
 
 {#- Pre-hook of an incremental model that finds what to rewrite by comparing with a snapshot it keeps

@@ -7,19 +7,24 @@
     Survivorship: the customer_id is derived from the component's earliest-observed node (first observed_at, then
     identifier type priority, then value), so the customer first seen survives a merge and ids do not depend on
     build order or on the alphabet.
-    Node change log: while int_customer_ids reads it, a build appends the nodes whose customer_id or survivor
-    changed (cdp_identity_log_changed_customers), so that int_customer_ids rewrites only their records. -#}
+    Incremental on DuckDB (cdp_identity_node_incremental_config): a run writes only the clusters whose rows can
+    have changed: every cluster that holds a node whose component, cluster or survivorship inputs (identifier,
+    type priority, first observed_at) differ from the row held, or that is new, and the previous cluster of such
+    a node (it lost a member, perhaps its survivor). Every other cluster has the same nodes with the same inputs,
+    so the same survivor and rows. A node that left the graph gets a tombstone (customer_id NULL), deleted after.
+    Node change log: while int_customer_ids reads it, a run appends the nodes whose customer_id or survivor
+    changed (strategy cdp_delete_insert_node_changes), so that int_customer_ids rewrites only their records. -#}
 {%- set work_prefix = this.identifier -%}
-{#- The hook is a string so that it renders when the model runs, with its final schema. -#}
+{#- The hooks are strings so that they render when the model runs, with its final schema; they run on Spark too. -#}
 {{ config(
-    pre_hook=["{{ cdp_identity_keep_previous_customers() }}"],
     post_hook=[
         "{{ cdp_connected_components_snapshot(this.identifier) }}",
         "{{ cdp_never_link_split_cleanup(this.identifier) }}",
-        "{{ cdp_identity_log_changed_customers() }}",
     ],
 ) }}
+{{ cdp_identity_node_incremental_config(log_node_changes=true) }}
 {%- set previous_relation = load_relation(this) if execute else none %}
+{%- set rewrite_changed = is_incremental() and previous_relation is not none %}
 with
 
 observations_assessed as (
@@ -112,7 +117,7 @@ nodes as (
 
 ),
 
-nodes_ranked as (
+node_rows as (
 
     select
         node_components.node_key,
@@ -121,14 +126,89 @@ nodes_ranked as (
         nodes.identifier_type,
         nodes.identifier_value,
         nodes.type_priority,
-        nodes.first_observed_at,
-        row_number() over (
-            partition by node_components.cluster_key
-            order by nodes.first_observed_at, nodes.type_priority, nodes.identifier_value, node_components.node_key
-        ) as survivorship_rank
+        nodes.first_observed_at
     from node_components
     inner join nodes
         on node_components.node_key = nodes.node_key
+
+),
+{%- if rewrite_changed %}
+
+node_rows_changed as (
+
+    select
+        node_rows.cluster_key,
+        previous_rows.cluster_key as previous_cluster_key
+    from node_rows
+    left join {{ this }} as previous_rows
+        on node_rows.node_key = previous_rows.node_key
+    where
+        previous_rows.node_key is null
+        or node_rows.component_key != previous_rows.component_key
+        or node_rows.cluster_key != previous_rows.cluster_key
+        or node_rows.identifier_type is distinct from previous_rows.identifier_type
+        or node_rows.identifier_value is distinct from previous_rows.identifier_value
+        or node_rows.type_priority is distinct from previous_rows.type_priority
+        or node_rows.first_observed_at is distinct from previous_rows.first_observed_at
+
+),
+
+nodes_vanished as (
+
+    select
+        previous_rows.node_key,
+        previous_rows.cluster_key
+    from {{ this }} as previous_rows
+    left join node_rows
+        on previous_rows.node_key = node_rows.node_key
+    where node_rows.node_key is null
+
+),
+
+clusters_to_write as (
+
+    select cluster_key from node_rows_changed
+    union
+    select previous_cluster_key as cluster_key from node_rows_changed
+    where previous_cluster_key is not null
+    union
+    select cluster_key from nodes_vanished
+
+),
+
+tombstones as (
+
+    select
+        node_key,
+        cast(null as {{ dbt.type_string() }}) as customer_id,
+        cast(null as {{ dbt.type_string() }}) as identifier_type,
+        cast(null as {{ dbt.type_string() }}) as identifier_value,
+        cast(null as {{ dbt.type_string() }}) as component_key,
+        cluster_key,
+        cast(null as boolean) as is_split_by_never_link,
+        cast(null as {{ dbt.type_string() }}) as survivor_node_key,
+        cast(null as integer) as type_priority,
+        cast(null as boolean) as is_survivor,
+        cast(null as {{ dbt.type_timestamp() }}) as first_observed_at
+    from nodes_vanished
+
+),
+{%- endif %}
+
+nodes_ranked as (
+
+    select
+        node_rows.*,
+        row_number() over (
+            partition by node_rows.cluster_key
+            order by
+                node_rows.first_observed_at, node_rows.type_priority, node_rows.identifier_value, node_rows.node_key
+        ) as survivorship_rank
+    from node_rows
+    {%- if rewrite_changed %}
+    inner join clusters_to_write
+        on node_rows.cluster_key = clusters_to_write.cluster_key
+    {%- endif %}
 
 ),
 
@@ -164,3 +244,7 @@ final as (
 )
 
 select * from final
+{%- if rewrite_changed %}
+union all
+select * from tombstones
+{%- endif %}
