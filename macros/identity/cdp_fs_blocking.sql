@@ -109,3 +109,16 @@
     select record_key from {{ change_log }}
     {%- endif -%}
 {%- endmacro %}
+
+{#- The configuration int_fs_candidate_pairs is derived under (cdp_identity_config_changed): a fingerprint of
+    every blocking rule as rendered (block key and filter), the sort key, the window and the largest block. -#}
+{% macro cdp_fs_blocking_config_sql() -%}
+    {%- set parts = [] -%}
+    {%- for rule in cdp_fs_setting('cdp__blocking_rules') -%}
+        {%- do parts.append(cdp_fs_block_key(rule) ~ ' where ' ~ cdp_fs_block_filter(rule)) -%}
+    {%- endfor -%}
+    {%- do parts.append(cdp_fs_block_sort_key()) -%}
+    {%- do parts.append('window ' ~ cdp_fs_setting('cdp__block_window')) -%}
+    {%- do parts.append('max block ' ~ cdp_fs_setting('cdp__max_block_size')) -%}
+    {{ return(cdp_identity_fingerprint_sql('blocking', parts | join('\n'))) }}
+{%- endmacro %}

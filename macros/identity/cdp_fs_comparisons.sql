@@ -150,3 +150,16 @@
     '{{ field.name }}:' || cast({{ prefix }}{{ field.name }}_level as string){% if not loop.last %} || '|' || {% endif %}
     {%- endfor -%}
 {%- endmacro %}
+
+{#- The configuration int_fs_pair_comparisons is derived under (cdp_identity_config_changed): a fingerprint of
+    the comparison levels as rendered, and every row of the symmetric nickname table `nickname_pairs`. -#}
+{% macro cdp_fs_comparisons_config_sql(nickname_pairs) -%}
+    {{ cdp_identity_fingerprint_sql('comparison_levels', cdp_fs_comparison_levels('record_l', 'record_r', 'nick')) }}
+    union all
+    select
+        'nickname' as config_kind,
+        name_a as a,
+        name_b as b,
+        cast(null as {{ dbt.type_string() }}) as c
+    from {{ nickname_pairs }}
+{%- endmacro %}

@@ -297,32 +297,60 @@ select distinct record_key from {{ arg_dict['temp_relation'] }}
     from {{ ref('identity_never_link') }}
 {%- endmacro %}
 
-{#- Pre-hook of int_identity_observations_assessed: when the rules, the blocklist or the never-link pairs
-    differ from those of the previous build (the `__rules_snapshot` table), empty the model, so that the run
-    judges every record again (with no row left, every record counts as touched). Nothing on a full build. -#}
-{% macro cdp_identity_reset_on_rules_change() -%}
-    {%- set snapshot = cdp_cc_work_relation(this.identifier, 'rules_snapshot') -%}
-    {%- if execute and is_incremental() -%}
-        {%- if load_relation(snapshot) is none %}
+{#- True when an incremental run of the calling model finds its configuration (`config_sql`: a query of rows
+    config_kind, a, b, c, all strings) different from the snapshot its previous build kept
+    (`<model>__config_snapshot`, cdp_identity_snapshot_config), or finds no snapshot: what it holds was derived
+    under another configuration. False on a full build, and on Spark (tables). Runs a query: call it while
+    executing (a model body, a hook). -#}
+{% macro cdp_identity_config_changed(config_sql) -%}
+    {%- if not execute or this is none or not is_incremental() -%}
+        {{ return(false) }}
+    {%- endif -%}
+    {%- set snapshot = cdp_cc_work_relation(this.identifier, 'config_snapshot') -%}
+    {%- if load_relation(snapshot) is none -%}
+        {{ return(true) }}
+    {%- endif -%}
+    {%- set differences -%}
+        with configured as ({{ config_sql }})
+        select count(*) from (
+            (select * from {{ snapshot }} except select * from configured)
+            union all
+            (select * from configured except select * from {{ snapshot }})
+        ) as differences
+    {%- endset -%}
+    {{ return(run_query(differences).columns[0].values()[0] > 0) }}
+{%- endmacro %}
+
+{#- Pre-hook of an incremental model derived under a configuration (`config_sql`, see
+    cdp_identity_config_changed): when it changed, empty the model, so that the run writes every row again, and
+    drop the work tables it keeps (`work_tables`: suffixes of cdp_cc_work_relation), so that they are rebuilt. -#}
+{% macro cdp_identity_reset_on_config_change(config_sql, work_tables=[]) -%}
+    {%- if cdp_identity_config_changed(config_sql) %}
+        {%- for suffix in work_tables %}
+            {#- dropped right after rendering: tell dbt's relation cache, which the next hooks read -#}
+            {%- do adapter.cache_dropped(cdp_cc_work_relation(this.identifier, suffix)) %}
+    drop table if exists {{ cdp_cc_work_relation(this.identifier, suffix) }};
+        {%- endfor %}
     delete from {{ this }}
-        {%- else %}
-    delete from {{ this }}
-    where exists (
-        with configured as ({{ cdp_identity_rules_config_sql() }})
-        (select * from {{ snapshot }} except select * from configured)
-        union all
-        (select * from configured except select * from {{ snapshot }})
-    )
-        {%- endif -%}
     {%- endif -%}
 {%- endmacro %}
 
-{#- Post-hook of int_identity_observations_assessed: keep the configuration this build judged by. -#}
-{% macro cdp_identity_snapshot_rules() -%}
+{#- Post-hook of a model using cdp_identity_reset_on_config_change: keep the configuration this build was derived
+    under (`<model>__config_snapshot`) for the next run to compare with. -#}
+{% macro cdp_identity_snapshot_config(config_sql) -%}
     {%- if execute -%}
-        {%- do cdp_cc_replace_table(
-            cdp_cc_work_relation(this.identifier, 'rules_snapshot'), cdp_identity_rules_config_sql()) -%}
+        {%- do cdp_cc_replace_table(cdp_cc_work_relation(this.identifier, 'config_snapshot'), config_sql) -%}
     {%- endif -%}
+{%- endmacro %}
+
+{#- One configuration row (config_kind `kind`, a = md5 of `text`) for a config_sql: a fingerprint of settings or
+    rendered code that has no table of its own. -#}
+{% macro cdp_identity_fingerprint_sql(kind, text) -%}
+    select
+        '{{ kind }}' as config_kind,
+        '{{ local_md5(text) }}' as a,
+        cast(null as {{ dbt.type_string() }}) as b,
+        cast(null as {{ dbt.type_string() }}) as c
 {%- endmacro %}
 
 {#- The config of the node-keyed identity models (int_identity_components, int_identity_merge_audit): incremental

@@ -13,15 +13,19 @@
     rewritten record or inside a touched block, and the pairs the touched blocks give now; for each of these
     pairs it pairs again every block of every rule holding one of its records, so a pair keeps its first rule
     and leaves (tombstone, blocking_rule NULL) only when no rule pairs it any more. It passes the rewritten
-    records on to its own change log, which int_fs_pair_comparisons reads. -#}
+    records on to its own change log, which int_fs_pair_comparisons reads. A change of the blocking settings
+    (cdp_fs_blocking_config_sql, against the previous build's `<model>__config_snapshot`) pairs everything again
+    and rebuilds the block members. -#}
 {%- set rules = cdp_fs_setting('cdp__blocking_rules') %}
 {%- set window = cdp_fs_setting('cdp__block_window') | int %}
 {%- set person_records_log = cdp_identity_change_log(ref('int_person_records')) -%}
 {%- set block_members_table = cdp_cc_work_relation(this.identifier, 'block_members') -%}
 {%- set from_change_log = cdp_identity_change_logs_readable([person_records_log])
-    and load_relation(block_members_table) is not none -%}
+    and load_relation(block_members_table) is not none
+    and not cdp_identity_config_changed(cdp_fs_blocking_config_sql()) -%}
 {{ cdp_identity_incremental_config(
     pre_hook=[
+        "{{ cdp_identity_reset_on_config_change(cdp_fs_blocking_config_sql(), ['block_members']) }}",
         "{{ cdp_identity_empty_without_change_logs([cdp_identity_change_log(ref('int_person_records'))]) }}",
         "{{ cdp_identity_empty_without_snapshot('block_members') }}",
         "{{ cdp_identity_drop_change_log_on_full_build() }}",
@@ -30,6 +34,7 @@
         "{{ cdp_fs_update_block_members(ref('int_person_records'), cdp_identity_change_log(ref('int_person_records'))) }}",
         "{{ cdp_fs_pass_on_changed_records(cdp_identity_change_log(ref('int_person_records'))) }}",
         "{{ cdp_identity_consume_change_logs([cdp_identity_change_log(ref('int_person_records'))]) }}",
+        "{{ cdp_identity_snapshot_config(cdp_fs_blocking_config_sql()) }}",
     ],
     tombstone_column='blocking_rule',
     unique_key=['record_key_l', 'record_key_r']) }}

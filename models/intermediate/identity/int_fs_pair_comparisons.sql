@@ -4,13 +4,20 @@
     blocking rule) and those with a record int_person_records rewrote since this model last read the change log
     int_fs_candidate_pairs passes those records on to; a pair no longer a candidate leaves through a tombstone
     (blocking_rule NULL). Without the change log (the candidate pairs or the person records were built whole)
-    its pre-hook empties it and it compares every pair. Comparison levels and
-    nicknames are code and seed: after changing them, run it with --full-refresh. -#}
+    its pre-hook empties it and it compares every pair. So it does when the comparison levels (as rendered) or the
+    nickname pairs differ from those of its previous build (cdp_fs_comparisons_config_sql, against
+    `<model>__config_snapshot`). -#}
 {%- set change_log = cdp_identity_change_log(ref('int_fs_candidate_pairs')) -%}
 {%- set from_change_log = cdp_identity_change_logs_readable([change_log]) -%}
 {{ cdp_identity_incremental_config(
-    pre_hook=["{{ cdp_identity_empty_without_change_logs([cdp_identity_change_log(ref('int_fs_candidate_pairs'))]) }}"],
-    post_hook=["{{ cdp_identity_consume_change_logs([cdp_identity_change_log(ref('int_fs_candidate_pairs'))]) }}"],
+    pre_hook=[
+        "{{ cdp_identity_reset_on_config_change(cdp_fs_comparisons_config_sql(ref('int_fs_nickname_pairs'))) }}",
+        "{{ cdp_identity_empty_without_change_logs([cdp_identity_change_log(ref('int_fs_candidate_pairs'))]) }}",
+    ],
+    post_hook=[
+        "{{ cdp_identity_consume_change_logs([cdp_identity_change_log(ref('int_fs_candidate_pairs'))]) }}",
+        "{{ cdp_identity_snapshot_config(cdp_fs_comparisons_config_sql(ref('int_fs_nickname_pairs'))) }}",
+    ],
     tombstone_column='blocking_rule',
     unique_key=['record_key_l', 'record_key_r']) }}
 

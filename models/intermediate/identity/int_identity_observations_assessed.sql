@@ -23,8 +23,8 @@
     {%- endfor -%}
 {%- endif -%}
 {{ cdp_identity_incremental_config(
-    pre_hook=['{{ cdp_identity_reset_on_rules_change() }}'],
-    post_hook=['{{ cdp_identity_snapshot_rules() }}'],
+    pre_hook=['{{ cdp_identity_reset_on_config_change(cdp_identity_rules_config_sql()) }}'],
+    post_hook=['{{ cdp_identity_snapshot_config(cdp_identity_rules_config_sql()) }}'],
     log_changes=true) }}
 with
 

@@ -2,7 +2,9 @@
 blocks the rewritten records are in and were in, int_fs_pair_comparisons by pair. After a contact is
 re-delivered under another last name (it leaves its blocks and joins others, which shifts its old and new
 neighbours' sorted-neighbourhood pairs) and an order is re-delivered without a name, e-mail or phone (it stops
-describing a person), the three tables equal a full rebuild row for row."""
+describing a person), the three tables equal a full rebuild row for row. So they do after the blocking window
+narrows and a nickname is added: the candidate pairs and the comparisons notice that they were derived under
+another configuration and start over."""
 
 from __future__ import annotations
 
@@ -93,6 +95,7 @@ def rebuilt(tmp_path_factory: pytest.TempPathFactory):
     pairs_after = _pairs_of(project, contact_key)
     project.dbt("run", "-s", " ".join(MODELS), "--full-refresh")
     return {
+        "project": project,
         "last_run": last_run,
         "incremental": incremental,
         "full": project.intermediate_rows(MODELS),
@@ -126,6 +129,75 @@ def test_the_nameless_order_is_no_person_record_any_more(rebuilt) -> None:
 def test_incremental_equals_a_full_rebuild(rebuilt, model: str) -> None:
     incremental, full = rebuilt["incremental"][model], rebuilt["full"][model]
     assert full, f"{model} is empty: proves nothing"
+    assert incremental == full, (
+        f"{model}: incremental-only {sorted(set(incremental) - set(full))[:3]}; "
+        f"full-only {sorted(set(full) - set(incremental))[:3]}"
+    )
+
+
+NARROW_WINDOW = '{"cdp__block_window": 1}'
+
+
+@pytest.fixture(scope="module")
+def reconfigured(rebuilt):
+    project: DbtProject = rebuilt["project"]
+    fs_models = ("int_fs_nickname_pairs", *MODELS[1:])
+    # A narrower sorted-neighbourhood window (5 by default): a block of three records or more loses pairs.
+    project.dbt("run", "-s", " ".join(fs_models), "--vars", NARROW_WINDOW)
+    narrowed = {r["unique_id"].split(".")[-1]: r for r in project.run_results()}
+    after_window = project.intermediate_rows(MODELS)
+    with duckdb.connect(str(project.duckdb_path)) as con:
+        # A compared pair whose first names have nothing in common ...
+        first_l, first_r, pair = con.execute(
+            """
+            select person_l.first_name_folded, person_r.first_name_folded, [record_key_l, record_key_r]
+            from cdp_intermediate.int_fs_pair_comparisons as comparisons
+            inner join cdp_intermediate.int_person_records as person_l on record_key_l = person_l.record_key
+            inner join cdp_intermediate.int_person_records as person_r on record_key_r = person_r.record_key
+            where fn_level = 0
+            order by record_key_l, record_key_r
+            limit 1
+            """
+        ).fetchone()
+        # ... become a nickname of each other.
+        con.execute(
+            "insert into cdp_reference.nicknames by name select ? as formal_name, ? as nickname",
+            [first_l, first_r],
+        )
+    project.dbt("run", "-s", " ".join(fs_models), "--vars", NARROW_WINDOW)
+    incremental = project.intermediate_rows(MODELS)
+    with duckdb.connect(str(project.duckdb_path), read_only=True) as con:
+        (fn_level,) = con.execute(
+            "select fn_level from cdp_intermediate.int_fs_pair_comparisons"
+            " where record_key_l = ? and record_key_r = ?",
+            pair,
+        ).fetchone()
+    project.dbt("run", "-s", " ".join(fs_models), "--full-refresh", "--vars", NARROW_WINDOW)
+    return {
+        "narrowed": narrowed,
+        "after_window": after_window,
+        "fn_level": fn_level,
+        "incremental": incremental,
+        "full": project.intermediate_rows(MODELS),
+    }
+
+
+def test_a_narrower_window_pairs_everything_again(rebuilt, reconfigured) -> None:
+    # The run took the full branch (no touched blocks) and kept fewer pairs than the default window gives.
+    assert "touched_pairs_1" not in reconfigured["narrowed"]["int_fs_candidate_pairs"]["compiled_code"]
+    default_pairs = rebuilt["full"]["int_fs_candidate_pairs"]
+    assert 0 < len(reconfigured["after_window"]["int_fs_candidate_pairs"]) < len(default_pairs)
+    assert len(reconfigured["after_window"]["int_fs_pair_comparisons"]) < len(default_pairs)
+
+
+def test_a_new_nickname_reaches_the_compared_pair(reconfigured) -> None:
+    nickname_level = 4  # cdp_fs_comparison_levels: fn 4 = nickname (0 before: nothing in common)
+    assert reconfigured["fn_level"] == nickname_level
+
+
+@pytest.mark.parametrize("model", MODELS[1:])
+def test_reconfigured_incremental_equals_a_full_rebuild(reconfigured, model: str) -> None:
+    incremental, full = reconfigured["incremental"][model], reconfigured["full"][model]
     assert incremental == full, (
         f"{model}: incremental-only {sorted(set(incremental) - set(full))[:3]}; "
         f"full-only {sorted(set(full) - set(incremental))[:3]}"
