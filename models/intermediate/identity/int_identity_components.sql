@@ -24,7 +24,7 @@
 ) }}
 {{ cdp_identity_node_incremental_config(log_node_changes=true) }}
 {%- set previous_relation = load_relation(this) if execute else none %}
-{%- set rewrite_changed = is_incremental() and previous_relation is not none %}
+{%- set rewrite_changed = is_incremental() %}
 with
 
 observations_assessed as (
@@ -175,24 +175,6 @@ clusters_to_write as (
     select cluster_key from nodes_vanished
 
 ),
-
-tombstones as (
-
-    select
-        node_key,
-        cast(null as {{ dbt.type_string() }}) as customer_id,
-        cast(null as {{ dbt.type_string() }}) as identifier_type,
-        cast(null as {{ dbt.type_string() }}) as identifier_value,
-        cast(null as {{ dbt.type_string() }}) as component_key,
-        cluster_key,
-        cast(null as boolean) as is_split_by_never_link,
-        cast(null as {{ dbt.type_string() }}) as survivor_node_key,
-        cast(null as integer) as type_priority,
-        cast(null as boolean) as is_survivor,
-        cast(null as {{ dbt.type_timestamp() }}) as first_observed_at
-    from nodes_vanished
-
-),
 {%- endif %}
 
 nodes_ranked as (
@@ -246,5 +228,5 @@ final as (
 select * from final
 {%- if rewrite_changed %}
 union all
-select * from tombstones
+{{ cdp_identity_tombstones('nodes_vanished', key_columns=['node_key']) }}
 {%- endif %}
