@@ -74,14 +74,15 @@ where changed_at < {{ cut }}
     with a listed or unresolved customer, before or after). Either way a post-hook records how far it read.
     `reloaded_inputs` ({staged model: key column}) also rewrites the rows whose key that staged model loaded since
     the last build (cdp_loaded_since_last_build), e.g. the order lines of products re-delivered with new
-    attributes. -#}
-{% macro cdp_customer_incremental_config(unique_key=none, reloaded_inputs={}) -%}
-    {{ adapter.dispatch('cdp_customer_incremental_config', 'cdp')(unique_key, reloaded_inputs) }}
+    attributes. `fitted_inputs` (names of analysis fits, cdp_analysis_fit_config) rewrites every customer after
+    a refit of any of them. -#}
+{% macro cdp_customer_incremental_config(unique_key=none, reloaded_inputs={}, fitted_inputs=[]) -%}
+    {{ adapter.dispatch('cdp_customer_incremental_config', 'cdp')(unique_key, reloaded_inputs, fitted_inputs) }}
 {%- endmacro %}
 
-{% macro default__cdp_customer_incremental_config(unique_key=none, reloaded_inputs={}) -%}
+{% macro default__cdp_customer_incremental_config(unique_key=none, reloaded_inputs={}, fitted_inputs=[]) -%}
     {%- set pre_hooks = ["{{ cdp_customer_changes_delete_rewritten(ref('int_customer_ids'), "
-        ~ ('true' if unique_key else 'false') ~ ") }}"] -%}
+        ~ ('true' if unique_key else 'false') ~ ", " ~ tojson(fitted_inputs) ~ ") }}"] -%}
     {%- set post_hooks = ['{{ cdp_customer_changes_mark_read() }}'] -%}
     {%- for input, key in reloaded_inputs.items() -%}
         {%- do pre_hooks.append("{{ cdp_delete_loaded_since_last_build(ref('" ~ input ~ "'), '" ~ key ~ "') }}") -%}
@@ -97,7 +98,7 @@ where changed_at < {{ cut }}
     ) }}
 {%- endmacro %}
 
-{% macro spark__cdp_customer_incremental_config(unique_key=none, reloaded_inputs={}) -%}
+{% macro spark__cdp_customer_incremental_config(unique_key=none, reloaded_inputs={}, fitted_inputs=[]) -%}
     {{ config(materialized='table') }}
 {%- endmacro %}
 
@@ -108,9 +109,10 @@ where changed_at < {{ cut }}
 {%- endmacro %}
 
 {#- True when a run of the calling consumer cannot read its changes from the feed of `customer_ids` and must write
-    every customer: not an incremental run, no feed, no high-water mark, or a feed row "every customer
-    changed" stamped after the mark. (A unit test has no `this`.) -#}
-{% macro cdp_customer_changes_unreadable(customer_ids) -%}
+    every customer: not an incremental run, no feed, no high-water mark, a feed row "every customer changed"
+    stamped after the mark, or one of the analysis fits `fitted_inputs` (model names) refitted after the mark
+    or empty. (A unit test has no `this`.) -#}
+{% macro cdp_customer_changes_unreadable(customer_ids, fitted_inputs=[]) -%}
     {%- if not execute or this is none or not is_incremental() -%}
         {{ return(true) }}
     {%- endif -%}
@@ -121,8 +123,17 @@ where changed_at < {{ cut }}
     {%- endif -%}
     {%- set unreadable -%}
         select count(*)
-        from {{ feed }}
-        where customer_id is null and changed_at > (select max(read_until) from {{ read_until }})
+        from (
+            select 1 as reason
+            from {{ feed }}
+            where customer_id is null and changed_at > (select max(read_until) from {{ read_until }})
+            {%- for fitted_input in fitted_inputs %}
+            union all
+            select 1 as reason
+            from (select max(fitted_at) as fitted_at from {{ ref(fitted_input) }}) as fit
+            where fit.fitted_at is null or fit.fitted_at > (select max(read_until) from {{ read_until }})
+            {%- endfor %}
+        ) as reasons
     {%- endset -%}
     {{ return(run_query(unreadable).columns[0].values()[0] > 0) }}
 {%- endmacro %}
@@ -130,10 +141,11 @@ where changed_at < {{ cut }}
 {#- Pre-hook of a consumer (cdp_customer_incremental_config) in an incremental run: delete the rows the run writes
     again, those of the customers the feed lists since the model last read it and the unresolved ones (customer_id
     NULL), so that a customer that no longer exists goes; with `keyed` (delete+insert by a key) only when the run
-    cannot read the feed. Every row when the run cannot read the feed. -#}
-{% macro cdp_customer_changes_delete_rewritten(customer_ids, keyed=false) -%}
+    cannot read the feed. Every row when the run cannot read the feed (`fitted_inputs`: see
+    cdp_customer_changes_unreadable). -#}
+{% macro cdp_customer_changes_delete_rewritten(customer_ids, keyed=false, fitted_inputs=[]) -%}
     {%- if execute and is_incremental() %}
-        {%- if cdp_customer_changes_unreadable(customer_ids) %}
+        {%- if cdp_customer_changes_unreadable(customer_ids, fitted_inputs) %}
     delete from {{ this }}
         {%- elif not keyed %}
     delete from {{ this }}

@@ -18,6 +18,24 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- The 1-based position of the smallest of a list of SQL expressions (ties: the first), never NULL. -#}
+{% macro cdp_nearest_of(expressions) -%}
+    {%- if expressions | length == 1 -%}
+        1
+    {%- else -%}
+    case least(
+        {%- for expression in expressions %}
+        {{ expression }}{{ "," if not loop.last }}
+        {%- endfor %}
+    )
+        {%- for expression in expressions[:-1] %}
+        when {{ expression }} then {{ loop.index }}
+        {%- endfor %}
+        else {{ expressions | length }}
+    end
+    {%- endif -%}
+{%- endmacro %}
+
 {#- The GROUP BY of an aggregate that yields the single row of centroids (or seeds) of cdp_kmeans; see its yml. -#}
 {% macro cdp_single_row_group_by(key_column) -%}
     {{ return(adapter.dispatch('cdp_single_row_group_by', 'cdp')(key_column)) }}
@@ -49,7 +67,7 @@
     iteration), and its analyzer gives up on plans nested much deeper (100 resolution passes). On Spark the
     single-row aggregates group by a constant key (cdp_single_row_group_by).
 
-    Returns the SQL of a query: <id_column>, cluster_id (1..k in seed order), distance_to_centroid (euclidean, in
+    Returns the SQL of a query: <id_column>, the features, cluster_id (1..k in seed order), distance_to_centroid (euclidean, in
     feature units), centroid_shift (how far the cluster's centroid moved in the last iteration: 0 everywhere
     means converged). Features must already be on comparable scales (e.g. z-scores) and not NULL. -#}
 {% macro cdp_kmeans(points_sql, id_column, features, k=5, iterations=12, init_trim=0.95) -%}
@@ -195,23 +213,14 @@
             {%- for cluster in range(1, k + 1) %}
             squared_distance_{{ cluster }},
             {%- endfor %}
-            {%- if k == 1 %}
-            1 as cluster_id,
-            {%- else %}
-            {#- the first cluster whose distance equals the least one (ties go to the lowest id). The else branch keeps the
-                expression non-nullable: Spark would otherwise infer `is not null` filters on it and inline the
-                whole distance arithmetic into the join below, a plan that grows past any heap. #}
-            case least(
-                {%- for cluster in range(1, k + 1) %}
-                squared_distance_{{ cluster }}{{ "," if not loop.last }}
-                {%- endfor %}
-            )
-                {%- for cluster in range(1, k) %}
-                when squared_distance_{{ cluster }} then {{ cluster }}
-                {%- endfor %}
-                else {{ k }}
-            end as cluster_id,
-            {%- endif %}
+            {#- the else branch of cdp_nearest_of keeps the expression non-nullable: Spark would otherwise infer
+                `is not null` filters on it and inline the whole distance arithmetic into the join below, a plan
+                that grows past any heap. #}
+            {%- set distance_columns = [] -%}
+            {%- for cluster in range(1, k + 1) -%}
+                {%- do distance_columns.append('squared_distance_' ~ cluster) -%}
+            {%- endfor %}
+            {{ cdp_nearest_of(distance_columns) }} as cluster_id,
             centroid_row
         from (
             select
@@ -285,6 +294,9 @@
 
         select
             point_id as {{ id_column }},
+            {%- for feature in features %}
+            {{ feature }},
+            {%- endfor %}
             cluster_id,
             sqrt(case cluster_id
                 {%- for cluster in range(1, k + 1) %}

@@ -1,57 +1,115 @@
-{#- k-means (cdp_kmeans) over the standardised features of int_customer_cluster_features: one row per customer
-    with its cluster and distance to the cluster centroid. Clusters are numbered by size (1 = largest). -#}
-{%- set feature_names = cdp_cluster_features() | map(attribute='name') | list -%}
-{%- set points_sql -%}
-    select
-        customer_id,
-        {{ feature_names | join(', ') }}
-    from {{ ref('int_customer_cluster_features') }}
-{%- endset %}
+{#- Every customer of int_customer_cluster_features scored against the clustering model int_customer_cluster_fit:
+    features filled and standardised with the fit's medians, means and sds, then the nearest centroid (ties: the
+    lowest cluster id). One pass over the customers every run, whether or not the run refitted. The centroids
+    travel as one row (as in cdp_kmeans), so no customer is repeated k times. -#}
+{%- set features = cdp_cluster_features() -%}
+{%- set feature_names = features | map(attribute='name') | list -%}
+{%- set clusters = range(1, var('cdp__cluster_k', 5) + 1) | list -%}
+{%- set centroid_columns = [] -%}
+{%- set distance_columns = [] -%}
+{%- for cluster in clusters -%}
+    {%- do distance_columns.append('squared_distance_' ~ cluster) -%}
+    {%- for feature in features -%}
+        {%- do centroid_columns.append({'cluster': cluster, 'feature': feature.name}) -%}
+    {%- endfor -%}
+{%- endfor -%}
 with
 
-kmeans_clusters as (
+cluster_features as (
 
-    {{ cdp_kmeans(
-        points_sql,
-        'customer_id',
-        feature_names,
-        k=var('cdp__cluster_k', 5),
-        iterations=var('cdp__cluster_iterations', 15),
-        init_trim=var('cdp__cluster_init_trim', 0.95)
-    ) }}
+    select * from {{ ref('int_customer_cluster_features') }}
 
 ),
 
-cluster_sizes as (
+cluster_fit as (
 
-    select
-        cluster_id as kmeans_cluster_id,
-        count(*) as customer_count
-    from kmeans_clusters
-    group by cluster_id
+    select * from {{ ref('int_customer_cluster_fit') }}
 
 ),
 
-clusters_numbered as (
+fit_rows as (
 
     select
-        kmeans_cluster_id,
-        row_number() over (order by customer_count desc, kmeans_cluster_id asc) as cluster_id
-    from cluster_sizes
+        *,
+        1 as centroid_row
+    from cluster_fit
+
+),
+
+{# The fit as one row: its scaling (the same on every cluster row) and centroid_<cluster>_<feature>. -#}
+fit_row as (
+
+    select
+        {% for feature in features if feature.fill == 'median' -%}
+            max(fill_{{ feature.unit }}) as fill_{{ feature.unit }},
+        {% endfor -%}
+        {% for feature in features -%}
+            max(scale_mean_{{ feature.unit }}) as scale_mean_{{ feature.unit }},
+            max(scale_sd_{{ feature.unit }}) as scale_sd_{{ feature.unit }},
+        {% endfor -%}
+        {% for column in centroid_columns -%}
+            max(case when cluster_id = {{ column.cluster }} then centroid_{{ column.feature }} end)
+                as centroid_{{ column.cluster }}_{{ column.feature }},
+        {% endfor -%}
+        max(centroid_row) as centroid_row
+    from fit_rows
+    {{ cdp_single_row_group_by('centroid_row') }}
+
+),
+
+standardised as (
+
+    select
+        {% for feature in features -%}
+            {{ cdp_cluster_z_score(feature, 'cluster_features', 'fit_row') }} as {{ feature.name }},
+        {% endfor -%}
+        {% for column in centroid_columns -%}
+            fit_row.centroid_{{ column.cluster }}_{{ column.feature }},
+        {% endfor -%}
+        cluster_features.customer_id
+    from cluster_features
+    cross join fit_row
+
+),
+
+{# A cluster the fit does not have (fewer distinct customers than k) has NULL centroids: never the nearest. -#}
+distances as (
+
+    select
+        {% for cluster in clusters -%}
+            coalesce(
+                {{ cdp_squared_distance('standardised', 'standardised', feature_names, 'centroid_' ~ cluster ~ '_') }},
+                cast('Infinity' as double)
+            ) as squared_distance_{{ cluster }},
+        {% endfor -%}
+        {% for feature in features -%}
+            standardised.{{ feature.name }},
+        {% endfor -%}
+        standardised.customer_id
+    from standardised
+
+),
+
+nearest as (
+
+    select
+        *,
+        {{ cdp_nearest_of(distance_columns) }} as cluster_id,
+        {{ cdp_least_of(distance_columns) }} as squared_distance
+    from distances
 
 ),
 
 final as (
 
     select
-        cast(kmeans_clusters.customer_id as {{ dbt.type_string() }}) as customer_id,
-        cast(clusters_numbered.cluster_id as integer) as cluster_id,
-        cast(kmeans_clusters.cluster_id as integer) as kmeans_cluster_id,
-        cast(round(kmeans_clusters.distance_to_centroid, 9) as double) as distance_to_centroid,
-        cast(round(kmeans_clusters.centroid_shift, 9) as double) as centroid_shift
-    from kmeans_clusters
-    inner join clusters_numbered
-        on kmeans_clusters.cluster_id = clusters_numbered.kmeans_cluster_id
+        cast(customer_id as {{ dbt.type_string() }}) as customer_id,
+        cast(cluster_id as integer) as cluster_id,
+        {% for feature in features -%}
+            cast({{ feature.name }} as double) as {{ feature.name }},
+        {% endfor -%}
+        cast(round(sqrt(squared_distance), 9) as double) as distance_to_centroid
+    from nearest
 
 )
 

@@ -1,11 +1,21 @@
 {#- Association rules antecedent -> consequent between pairs of items bought in the same basket (one completed
     order), for products and for categories, with support, confidence, lift, leverage and conviction. Method and
-    assumptions: doc block analyses_association_rules. -#}
+    assumptions: doc block analyses_association_rules. Fitted on a schedule (cdp_analysis_fit_config, doc block
+    analyses_fit_schedule): a run that keeps the rules reads no basket and appends nothing. -#}
+{%- set fit_fingerprint = cdp_analysis_fit_fingerprint({
+    'min_pair_count': var('cdp__assoc_min_pair_count', 3),
+    'min_support': var('cdp__assoc_min_support', 0.0005),
+    'min_confidence': var('cdp__assoc_min_confidence', 0.05),
+}) -%}
+{{ cdp_analysis_fit_config(fit_fingerprint) }}
+{%- set fitting = cdp_analysis_fitting(fit_fingerprint) %}
+
 with
 
 basket_items as (
 
     select * from {{ ref('int_basket_items') }}
+    where {{ fitting }}
 
 ),
 
@@ -126,7 +136,8 @@ final as (
         cast(lift as double) as lift,
         cast(leverage as double) as leverage,
         cast(conviction as double) as conviction,
-        cast(lift_rank as bigint) as lift_rank
+        cast(lift_rank as bigint) as lift_rank,
+        {{ cdp_analysis_fit_columns(fit_fingerprint) }}
     from rules_ranked
 
 )

@@ -1,5 +1,6 @@
-{#- One row per customer cluster: size, centroid (mean z-score of every feature), feature means in original
-    units, and an interpretable label derived from the centroid by fixed rules. Method and assumptions: doc block
+{#- One row per cluster of the clustering model (int_customer_cluster_fit): its centroid (z-scores), its customers
+    now (count, feature means in original units, buyer-relative scores), and an interpretable label derived from
+    the centroid and the members by fixed rules. Method and assumptions: doc block
     analyses_customer_clusters. -#}
 {%- set features = cdp_cluster_features() -%}
 {%- set high = var('cdp__cluster_label_z', 0.5) -%}
@@ -18,16 +19,19 @@ assignments as (
 
 ),
 
-cluster_profiles as (
+cluster_fit as (
+
+    select * from {{ ref('int_customer_cluster_fit') }}
+
+),
+
+cluster_members as (
 
     select
         assignments.cluster_id,
         count(*) as customer_count,
         avg(cast(case when features.is_buyer then 1 else 0 end as double)) as buyer_share,
         avg(cast(case when features.has_engagement then 1 else 0 end as double)) as engaged_share,
-        {% for feature in features -%}
-            avg(features.{{ feature.name }}) as centroid_{{ feature.name }},
-        {% endfor -%}
         avg(features.revenue) as mean_revenue,
         avg(features.order_count) as mean_order_count,
         avg(features.recency_days) as mean_recency_days,
@@ -35,12 +39,39 @@ cluster_profiles as (
         avg(features.email_open_rate) as mean_email_open_rate,
         avg(features.engaged_days_30d) as mean_engaged_days_30d,
         avg(features.support_ticket_count) as mean_support_ticket_count,
-        avg(assignments.distance_to_centroid) as mean_distance_to_centroid,
-        max(assignments.centroid_shift) as last_iteration_centroid_shift
+        avg(assignments.distance_to_centroid) as mean_distance_to_centroid
     from assignments
     inner join features
         on assignments.customer_id = features.customer_id
     group by assignments.cluster_id
+
+),
+
+{# Every cluster of the fit, with its centroid, and its members now (none: a cluster emptied since the fit). -#}
+cluster_profiles as (
+
+    select
+        cluster_fit.cluster_id,
+        coalesce(cluster_members.customer_count, 0) as customer_count,
+        {% for feature in features -%}
+            cluster_fit.centroid_{{ feature.name }},
+        {% endfor -%}
+        cluster_members.buyer_share,
+        cluster_members.engaged_share,
+        cluster_members.mean_revenue,
+        cluster_members.mean_order_count,
+        cluster_members.mean_recency_days,
+        cluster_members.mean_session_count,
+        cluster_members.mean_email_open_rate,
+        cluster_members.mean_engaged_days_30d,
+        cluster_members.mean_support_ticket_count,
+        cluster_members.mean_distance_to_centroid,
+        cluster_fit.last_iteration_centroid_shift,
+        cluster_fit.fitted_customer_count,
+        cluster_fit.fitted_on
+    from cluster_fit
+    left join cluster_members
+        on cluster_fit.cluster_id = cluster_members.cluster_id
 
 ),
 
@@ -50,12 +81,14 @@ buyer_moments as (
 
     select
         {% for feature in buyer_features -%}
-            avg({{ feature }}) as mean_{{ feature }},
-            stddev_pop({{ feature }}) as sd_{{ feature }},
+            avg(assignments.{{ feature }}) as mean_{{ feature }},
+            stddev_pop(assignments.{{ feature }}) as sd_{{ feature }},
         {% endfor -%}
         count(*) as buyer_count
-    from features
-    where is_buyer
+    from assignments
+    inner join features
+        on assignments.customer_id = features.customer_id
+    where features.is_buyer
 
 ),
 
@@ -63,7 +96,7 @@ cluster_buyer_means as (
 
     select
         {% for feature in buyer_features -%}
-            avg(features.{{ feature }}) as buyer_mean_{{ feature }},
+            avg(assignments.{{ feature }}) as buyer_mean_{{ feature }},
         {% endfor -%}
         assignments.cluster_id
     from assignments
@@ -95,6 +128,7 @@ cluster_labels as (
     select
         *,
         case
+            when customer_count = 0 then 'empty since the fit'
             when centroid_z_support_ticket_count >= 2 * {{ high }} then 'support-heavy customers'
             when
                 buyer_share < 0.5
@@ -146,7 +180,9 @@ final as (
         cast(round(mean_engaged_days_30d, 9) as double) as mean_engaged_days_30d,
         cast(round(mean_support_ticket_count, 9) as double) as mean_support_ticket_count,
         cast(round(mean_distance_to_centroid, 9) as double) as mean_distance_to_centroid,
-        cast(round(last_iteration_centroid_shift, 9) as double) as last_iteration_centroid_shift
+        cast(round(last_iteration_centroid_shift, 9) as double) as last_iteration_centroid_shift,
+        cast(fitted_customer_count as bigint) as fitted_customer_count,
+        cast(fitted_on as date) as fitted_on
     from cluster_labels
 
 )

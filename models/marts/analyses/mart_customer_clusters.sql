@@ -35,7 +35,7 @@ final as (
         cast(features.engaged_days_30d as bigint) as engaged_days_30d,
         cast(features.support_ticket_count as bigint) as support_ticket_count,
         {% for feature in cdp_cluster_features() -%}
-            cast(features.{{ feature.name }} as double) as {{ feature.name }},
+            cast(assignments.{{ feature.name }} as double) as {{ feature.name }},
         {% endfor -%}
         cast(features.is_buyer as boolean) as is_buyer,
         cast(features.has_engagement as boolean) as has_engagement

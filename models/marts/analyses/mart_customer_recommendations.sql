@@ -1,19 +1,34 @@
 {#- "Customers also bought": for every customer with a completed order, the top N products they have not bought,
     scored from the product association rules of what they did buy, topped up with the best sellers of their
     favourite category and then of the whole shop. Method and assumptions: doc block
-    analyses_customer_recommendations. -#}
+    analyses_customer_recommendations. Incremental by customer on DuckDB (cdp_customer_incremental_config): a run
+    rewrites the customers the customer change feed lists (new orders, merges), and everyone after a refit of
+    the rules or the best sellers (doc block analyses_fit_schedule); a table on Spark. -#}
 {%- set top_n = var('cdp__reco_top_n', 5) %}
+{%- set fitted_inputs = ['mart_basket_association_rules', 'int_product_popularity'] %}
+{{ cdp_customer_incremental_config(fitted_inputs=fitted_inputs) }}
+{%- set from_feed = not cdp_customer_changes_unreadable(ref('int_customer_ids'), fitted_inputs) %}
+
 with
+
+{{ cdp_changed_customers_cte(from_feed) }}
 
 basket_items as (
 
     select * from {{ ref('int_basket_items') }}
+    where {{ cdp_in_changed_customers(from_feed) }}
 
 ),
 
 association_rules as (
 
     select * from {{ ref('mart_basket_association_rules') }}
+
+),
+
+product_popularity_ranked as (
+
+    select * from {{ ref('int_product_popularity') }}
 
 ),
 
@@ -85,34 +100,6 @@ favourite_categories as (
             and favourite_categories_ranked.category = customer_products.category
     where favourite_categories_ranked.category_rank = 1
     group by favourite_categories_ranked.customer_id, favourite_categories_ranked.category
-
-),
-
-product_popularity as (
-
-    select
-        item_id as product_id,
-        max(item_name) as product_name,
-        max(item_category) as category,
-        count(*) as basket_count
-    from basket_items
-    where item_level = 'product'
-    group by item_id
-
-),
-
-product_popularity_ranked as (
-
-    select
-        product_popularity.*,
-        row_number() over (
-            order by product_popularity.basket_count desc, product_popularity.product_id asc
-        ) as overall_rank,
-        row_number() over (
-            partition by product_popularity.category
-            order by product_popularity.basket_count desc, product_popularity.product_id asc
-        ) as category_rank
-    from product_popularity
 
 ),
 

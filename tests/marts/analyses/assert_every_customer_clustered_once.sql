@@ -1,5 +1,6 @@
 {#- Every customer of mart_customer_behavior has exactly one row in mart_customer_clusters, in a cluster of
-    mart_cluster_profiles whose customer_count matches the rows, and cluster ids run 1..k. Returns the offending
+    mart_cluster_profiles whose customer_count matches the rows (0 for a cluster of the fit left without
+    customers), and cluster ids run 1..k. Returns the offending
     customers or clusters. -#}
 with
 
@@ -81,8 +82,7 @@ cluster_problems as (
         on profiles.cluster_id = cluster_rows.cluster_id
     where
         profiles.cluster_id is null
-        or cluster_rows.cluster_id is null
-        or profiles.customer_count != cluster_rows.customer_count
+        or profiles.customer_count != coalesce(cluster_rows.customer_count, 0)
         or profiles.cluster_id < 1
         or profiles.cluster_id > profile_count.cluster_count
 
