@@ -62,9 +62,12 @@ def _canonical(value: object) -> str:
 
 
 def _rows(connection: duckdb.DuckDBPyConnection, relation: str) -> list[tuple[str, ...]]:
+    # fitted_at says which invocation fitted an analysis (doc block analyses_fit_schedule), not what it holds.
+    described = connection.execute(f"describe {relation}").fetchall()
+    columns = [f'"{name}"' for name, *_ in described if name != "fitted_at"]
     return sorted(
         tuple(_canonical(v) for v in row)
-        for row in connection.execute(f"select * from {relation}").fetchall()
+        for row in connection.execute(f"select {', '.join(columns)} from {relation}").fetchall()
     )
 
 
