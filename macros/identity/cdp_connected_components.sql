@@ -18,14 +18,6 @@
         edges_sql, nodes_sql, work_prefix, max_iterations, work_relation)) }}
 {%- endmacro %}
 
-{#- The work table `<work_prefix>__<suffix>` next to `work_relation` (default: the calling model). -#}
-{% macro cdp_cc_work_relation(work_prefix, suffix, work_relation=none) -%}
-    {%- set base_relation = work_relation if work_relation is not none else this -%}
-    {{ return(api.Relation.create(
-        database=base_relation.database, schema=base_relation.schema,
-        identifier=work_prefix ~ '__' ~ suffix, type='table')) }}
-{%- endmacro %}
-
 {#- Edges of `edges_sql` (node_key_l, node_key_r) as distinct undirected pairs node_a < node_b, without
     self-loops and NULL ends. -#}
 {% macro cdp_cc_normalised_edges_sql(edges_sql) -%}
@@ -54,30 +46,25 @@
     ) as only_in_b
 {%- endmacro %}
 
-{% macro cdp_cc_replace_table(relation, sql) -%}
-    {%- do run_query('drop table if exists ' ~ relation) -%}
-    {%- do run_query(create_table_as(false, relation, sql)) -%}
-{%- endmacro %}
-
 {% macro default__cdp_connected_components(edges_sql, nodes_sql, work_prefix, max_iterations=none,
     work_relation=none) -%}
     {%- set max_iterations = max_iterations or var('cdp__identity_max_iterations', 200) -%}
-    {%- set result_relation = cdp_cc_work_relation(work_prefix, 'result', work_relation) -%}
+    {%- set result_relation = cdp_work_relation(work_prefix, 'result', work_relation) -%}
     {#- Only `run` / `build` / `test` execute the loop: parsing, `compile`, `docs` and linters get a stub query
         and leave the warehouse alone. -#}
     {%- if not execute or flags.WHICH not in ['run', 'build', 'test', 'retry'] -%}
         {{ return('select cast(null as ' ~ dbt.type_string() ~ ') as node_key, cast(null as '
             ~ dbt.type_string() ~ ') as component_key') }}
     {%- endif -%}
-    {%- set input_relation = cdp_cc_work_relation(work_prefix, 'input', work_relation) -%}
+    {%- set input_relation = cdp_work_relation(work_prefix, 'input', work_relation) -%}
     {%- set star_relations = [
-        cdp_cc_work_relation(work_prefix, 'a', work_relation),
-        cdp_cc_work_relation(work_prefix, 'b', work_relation),
+        cdp_work_relation(work_prefix, 'a', work_relation),
+        cdp_work_relation(work_prefix, 'b', work_relation),
     ] -%}
-    {%- set large_relation = cdp_cc_work_relation(work_prefix, 'large', work_relation) -%}
+    {%- set large_relation = cdp_work_relation(work_prefix, 'large', work_relation) -%}
 
-    {%- do cdp_cc_replace_table(input_relation, cdp_cc_normalised_edges_sql(edges_sql)) -%}
-    {%- do cdp_cc_replace_table(star_relations[0], 'select node_a, node_b from ' ~ input_relation) -%}
+    {%- do cdp_replace_work_table(input_relation, cdp_cc_normalised_edges_sql(edges_sql)) -%}
+    {%- do cdp_replace_work_table(star_relations[0], 'select node_a, node_b from ' ~ input_relation) -%}
 
     {%- set state = {'current': 0, 'converged': false, 'rounds': 0} -%}
     {%- for iteration in range(max_iterations) if not state.converged -%}
@@ -103,7 +90,7 @@
                 on symmetric_edges.node_u = neighbourhood_minimum.node_u
             where symmetric_edges.node_v > symmetric_edges.node_u
         {%- endset -%}
-        {%- do cdp_cc_replace_table(large_relation, large_star_sql) -%}
+        {%- do cdp_replace_work_table(large_relation, large_star_sql) -%}
         {#- Small star: u and its smaller neighbours are all linked to the smallest of them. -#}
         {%- set small_star_sql -%}
             with symmetric_edges as (
@@ -133,7 +120,7 @@
                 greatest(node_x, node_m) as node_b
             from star_edges
         {%- endset -%}
-        {%- do cdp_cc_replace_table(next_relation, small_star_sql) -%}
+        {%- do cdp_replace_work_table(next_relation, small_star_sql) -%}
         {%- set change_sql -%}
             select count(*) as changed_edges
             from ({{ cdp_cc_edge_difference_sql(current_relation, next_relation) }}) as changes
@@ -177,7 +164,7 @@
             on all_nodes.node_key = labels.node_key
         where all_nodes.node_key is not null
     {%- endset -%}
-    {%- do cdp_cc_replace_table(result_relation, result_sql) -%}
+    {%- do cdp_replace_work_table(result_relation, result_sql) -%}
     {%- for relation in star_relations + [large_relation, input_relation] -%}
         {%- do run_query('drop table if exists ' ~ relation) -%}
     {%- endfor -%}
@@ -186,5 +173,5 @@
 
 {#- Drop the result work table of cdp_connected_components (use in the calling model's post-hook). -#}
 {% macro cdp_connected_components_cleanup(work_prefix, work_relation=none) -%}
-    drop table if exists {{ cdp_cc_work_relation(work_prefix, 'result', work_relation) }}
+    drop table if exists {{ cdp_work_relation(work_prefix, 'result', work_relation) }}
 {%- endmacro %}

@@ -17,9 +17,9 @@
     {%- if not execute or flags.WHICH not in ['run', 'build', 'test', 'retry'] -%}
         {{ return(cdp_connected_components(edges_sql, nodes_sql, work_prefix)) }}
     {%- endif -%}
-    {%- set current_edges = cdp_cc_work_relation(work_prefix, 'edges_current') -%}
-    {%- set snapshot = cdp_cc_work_relation(work_prefix, 'edges_snapshot') -%}
-    {%- do cdp_cc_replace_table(current_edges, cdp_cc_normalised_edges_sql(edges_sql)) -%}
+    {%- set current_edges = cdp_work_relation(work_prefix, 'edges_current') -%}
+    {%- set snapshot = cdp_work_relation(work_prefix, 'edges_snapshot') -%}
+    {%- do cdp_replace_work_table(current_edges, cdp_cc_normalised_edges_sql(edges_sql)) -%}
     {%- set use_previous = var('cdp__identity_incremental_components', true)
         and not flags.FULL_REFRESH
         and previous_relation is not none
@@ -30,9 +30,9 @@
             'select node_a as node_key_l, node_b as node_key_r from ' ~ current_edges, nodes_sql, work_prefix)) }}
     {%- endif -%}
 
-    {%- set current_nodes = cdp_cc_work_relation(work_prefix, 'nodes_current') -%}
-    {%- set touched = cdp_cc_work_relation(work_prefix, 'touched') -%}
-    {%- set affected = cdp_cc_work_relation(work_prefix, 'affected') -%}
+    {%- set current_nodes = cdp_work_relation(work_prefix, 'nodes_current') -%}
+    {%- set touched = cdp_work_relation(work_prefix, 'touched') -%}
+    {%- set affected = cdp_work_relation(work_prefix, 'affected') -%}
     {%- set current_nodes_sql -%}
         select node_key from ({{ nodes_sql }}) as given_nodes
         union
@@ -40,7 +40,7 @@
         union
         select node_b as node_key from {{ current_edges }}
     {%- endset -%}
-    {%- do cdp_cc_replace_table(current_nodes, current_nodes_sql) -%}
+    {%- do cdp_replace_work_table(current_nodes, current_nodes_sql) -%}
     {%- set touched_sql -%}
         with changed_edges as (
             {{ cdp_cc_edge_difference_sql(current_edges, snapshot) }}
@@ -70,7 +70,7 @@
         union
         select node_key from node_changes
     {%- endset -%}
-    {%- do cdp_cc_replace_table(touched, touched_sql) -%}
+    {%- do cdp_replace_work_table(touched, touched_sql) -%}
     {%- set affected_sql -%}
         with affected_components as (
             select distinct previous.component_key
@@ -96,7 +96,7 @@
         left join current_nodes
             on candidate_nodes.node_key = current_nodes.node_key
     {%- endset -%}
-    {%- do cdp_cc_replace_table(affected, affected_sql) -%}
+    {%- do cdp_replace_work_table(affected, affected_sql) -%}
     {%- set counts = run_query(
         'select (select count(*) from ' ~ affected ~ ' where is_current),'
         ~ ' (select count(*) from ' ~ previous_relation ~ ')') -%}
@@ -121,8 +121,8 @@
         union all
         select node_key, component_key from ({{ delta_sql }}) as delta
     {%- endset -%}
-    {%- set result = cdp_cc_work_relation(work_prefix, 'result') -%}
-    {%- do cdp_cc_replace_table(result, result_sql) -%}
+    {%- set result = cdp_work_relation(work_prefix, 'result') -%}
+    {%- do cdp_replace_work_table(result, result_sql) -%}
     {%- do run_query(cdp_connected_components_cleanup(work_prefix ~ '_delta')) -%}
     {%- for relation in [current_nodes, touched, affected] -%}
         {%- do run_query('drop table if exists ' ~ relation) -%}
@@ -134,8 +134,8 @@
 {#- Post-hook SQL of a model using cdp_connected_components_incremental: keep the edge set of this build as
     `<work_prefix>__edges_snapshot` for the next one (written only once the model built), drop the work tables. -#}
 {% macro cdp_connected_components_snapshot(work_prefix) -%}
-    {%- set current_edges = cdp_cc_work_relation(work_prefix, 'edges_current') -%}
-    {%- set snapshot = cdp_cc_work_relation(work_prefix, 'edges_snapshot') -%}
+    {%- set current_edges = cdp_work_relation(work_prefix, 'edges_current') -%}
+    {%- set snapshot = cdp_work_relation(work_prefix, 'edges_snapshot') -%}
     {%- if execute -%}
         {%- do run_query('drop table if exists ' ~ snapshot) -%}
         {%- do run_query(create_table_as(false, snapshot, 'select node_a, node_b from ' ~ current_edges)) -%}

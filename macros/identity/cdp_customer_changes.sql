@@ -10,7 +10,7 @@
 {#- The customer change feed of `customer_ids` (the int_customer_ids relation: `this` in the producer, ref() in a
     consumer). -#}
 {% macro cdp_customer_changes(customer_ids) -%}
-    {{ return(cdp_cc_work_relation(customer_ids.identifier, 'customer_changes', customer_ids)) }}
+    {{ return(cdp_work_relation(customer_ids.identifier, 'customer_changes', customer_ids)) }}
 {%- endmacro %}
 
 {#- The stamp of this dbt invocation (its start, as a timestamp literal): the feed's changed_at and the
@@ -105,7 +105,7 @@ where changed_at < {{ cut }}
 {#- The high-water mark of a consumer of the feed (`<model>__customer_changes_read`, one row read_until): the
     stamp of the last run that brought the model up to date. -#}
 {% macro cdp_customer_changes_read_until(relation) -%}
-    {{ return(cdp_cc_work_relation(relation.identifier, 'customer_changes_read', relation)) }}
+    {{ return(cdp_work_relation(relation.identifier, 'customer_changes_read', relation)) }}
 {%- endmacro %}
 
 {#- True when a run of the calling consumer cannot read its changes from the feed of `customer_ids` and must write
@@ -158,17 +158,6 @@ where changed_at < {{ cut }}
 {% macro cdp_customer_changes_mark_read() -%}
     {{ cdp_one_row_work_table(cdp_customer_changes_read_until(this), 'read_until',
         'select ' ~ cdp_customer_changes_stamp()) }}
-{%- endmacro %}
-
-{#- SQL (re)writing a one-row work table of a model: create `relation` (one `column` of type timestamp) if it
-    does not exist, and make the result of `value_sql` its only row. Nothing while parsing. -#}
-{% macro cdp_one_row_work_table(relation, column, value_sql) -%}
-    {%- if execute -%}
-        {%- do adapter.cache_added(relation) %}
-    create table if not exists {{ relation }} ({{ column }} {{ dbt.type_timestamp() }});
-    delete from {{ relation }};
-    insert into {{ relation }} ({{ column }}) {{ value_sql }}
-    {%- endif -%}
 {%- endmacro %}
 
 {#- A query of the customers the feed of `customer_ids` lists since the calling consumer last read it (some of

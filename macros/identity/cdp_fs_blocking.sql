@@ -67,7 +67,7 @@
     rows of the records in `change_log` (int_person_records' change log) in an incremental run where both exist,
     else rebuild it from every person record. -#}
 {% macro cdp_fs_update_block_members(person_records, change_log) -%}
-    {%- set block_members = cdp_cc_work_relation(this.identifier, 'block_members') -%}
+    {%- set block_members = cdp_work_relation(this.identifier, 'block_members') -%}
     {%- set rules = cdp_fs_setting('cdp__blocking_rules') -%}
     {%- set from_change_log = execute and is_incremental() and load_relation(block_members) is not none
         and load_relation(change_log) is not none -%}
@@ -93,7 +93,7 @@
     insert into {{ block_members }} (blocking_rule_index, block_key, record_key)
     {{ members_sql }}
     {%- elif execute -%}
-        {%- do cdp_cc_replace_table(block_members, members_sql) -%}
+        {%- do cdp_replace_work_table(block_members, members_sql) -%}
     {%- endif -%}
 {%- endmacro %}
 

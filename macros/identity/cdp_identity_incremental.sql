@@ -89,7 +89,7 @@
     writes to it only while it exists, and drops it when it is built whole, so a missing log means "read
     everything". -#}
 {% macro cdp_identity_change_log(relation) -%}
-    {{ return(cdp_cc_work_relation(relation.identifier, 'changed_records', relation)) }}
+    {{ return(cdp_work_relation(relation.identifier, 'changed_records', relation)) }}
 {%- endmacro %}
 
 {#- Incremental strategy `cdp_delete_insert_logged`: delete+insert by the unique key, then append the run's
@@ -117,7 +117,7 @@ select distinct record_key from {{ arg_dict['temp_relation'] }}
     log (strategy cdp_delete_insert_node_changes). Same life cycle as cdp_identity_change_log: the consumer creates
     it, and a missing log means "read everything". -#}
 {% macro cdp_identity_node_change_log(relation) -%}
-    {{ return(cdp_cc_work_relation(relation.identifier, 'changed_nodes', relation)) }}
+    {{ return(cdp_work_relation(relation.identifier, 'changed_nodes', relation)) }}
 {%- endmacro %}
 
 {#- The key column of a change log: node_key in a node change log, record_key in a record change log. -#}
@@ -306,7 +306,7 @@ select distinct record_key from {{ arg_dict['temp_relation'] }}
     {%- if not execute or this is none or not is_incremental() -%}
         {{ return(false) }}
     {%- endif -%}
-    {%- set snapshot = cdp_cc_work_relation(this.identifier, 'config_snapshot') -%}
+    {%- set snapshot = cdp_work_relation(this.identifier, 'config_snapshot') -%}
     {%- if load_relation(snapshot) is none -%}
         {{ return(true) }}
     {%- endif -%}
@@ -323,13 +323,13 @@ select distinct record_key from {{ arg_dict['temp_relation'] }}
 
 {#- Pre-hook of an incremental model derived under a configuration (`config_sql`, see
     cdp_identity_config_changed): when it changed, empty the model, so that the run writes every row again, and
-    drop the work tables it keeps (`work_tables`: suffixes of cdp_cc_work_relation), so that they are rebuilt. -#}
+    drop the work tables it keeps (`work_tables`: suffixes of cdp_work_relation), so that they are rebuilt. -#}
 {% macro cdp_identity_reset_on_config_change(config_sql, work_tables=[]) -%}
     {%- if cdp_identity_config_changed(config_sql) %}
         {%- for suffix in work_tables %}
             {#- dropped right after rendering: tell dbt's relation cache, which the next hooks read -#}
-            {%- do adapter.cache_dropped(cdp_cc_work_relation(this.identifier, suffix)) %}
-    drop table if exists {{ cdp_cc_work_relation(this.identifier, suffix) }};
+            {%- do adapter.cache_dropped(cdp_work_relation(this.identifier, suffix)) %}
+    drop table if exists {{ cdp_work_relation(this.identifier, suffix) }};
         {%- endfor %}
     delete from {{ this }}
     {%- endif -%}
@@ -339,7 +339,7 @@ select distinct record_key from {{ arg_dict['temp_relation'] }}
     under (`<model>__config_snapshot`) for the next run to compare with. -#}
 {% macro cdp_identity_snapshot_config(config_sql) -%}
     {%- if execute -%}
-        {%- do cdp_cc_replace_table(cdp_cc_work_relation(this.identifier, 'config_snapshot'), config_sql) -%}
+        {%- do cdp_replace_work_table(cdp_work_relation(this.identifier, 'config_snapshot'), config_sql) -%}
     {%- endif -%}
 {%- endmacro %}
 
@@ -401,7 +401,7 @@ where
     (`<model>__<suffix>`): an incremental run without the snapshot empties the model, whose body then writes
     every row. -#}
 {% macro cdp_identity_empty_without_snapshot(suffix) -%}
-    {%- if execute and is_incremental() and load_relation(cdp_cc_work_relation(this.identifier, suffix)) is none %}
+    {%- if execute and is_incremental() and load_relation(cdp_work_relation(this.identifier, suffix)) is none %}
     delete from {{ this }}
     {%- endif -%}
 {%- endmacro %}
@@ -428,7 +428,7 @@ where
     cdp_identity_used_edges_sql) for the next incremental run to compare with. -#}
 {% macro cdp_identity_snapshot_used_edges(edges_relation) -%}
     {%- if execute -%}
-        {%- do cdp_cc_replace_table(
-            cdp_cc_work_relation(this.identifier, 'edges_snapshot'), cdp_identity_used_edges_sql(edges_relation)) -%}
+        {%- do cdp_replace_work_table(
+            cdp_work_relation(this.identifier, 'edges_snapshot'), cdp_identity_used_edges_sql(edges_relation)) -%}
     {%- endif -%}
 {%- endmacro %}

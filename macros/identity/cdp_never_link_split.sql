@@ -18,20 +18,20 @@
         {{ return(unsplit_sql) }}
     {%- endif -%}
     {%- set max_iterations = max_iterations or var('cdp__identity_max_iterations', 200) -%}
-    {%- set seeds = cdp_cc_work_relation(work_prefix, 'split_seeds') -%}
-    {%- set edges = cdp_cc_work_relation(work_prefix, 'split_edges') -%}
+    {%- set seeds = cdp_work_relation(work_prefix, 'split_seeds') -%}
+    {%- set edges = cdp_work_relation(work_prefix, 'split_edges') -%}
     {%- set territories = [
-        cdp_cc_work_relation(work_prefix, 'split_a'),
-        cdp_cc_work_relation(work_prefix, 'split_b'),
+        cdp_work_relation(work_prefix, 'split_a'),
+        cdp_work_relation(work_prefix, 'split_b'),
     ] -%}
-    {%- set result = cdp_cc_work_relation(work_prefix, 'split_result') -%}
+    {%- set result = cdp_work_relation(work_prefix, 'split_result') -%}
     {%- set seeds_table_sql -%}
         select distinct seeds.node_key, components.component_key
         from ({{ seeds_sql }}) as seeds
         inner join ({{ components_sql }}) as components
             on seeds.node_key = components.node_key
     {%- endset -%}
-    {%- do cdp_cc_replace_table(seeds, seeds_table_sql) -%}
+    {%- do cdp_replace_work_table(seeds, seeds_table_sql) -%}
     {%- set split_count = run_query('select count(*) from ' ~ seeds).columns[0].values()[0] -%}
     {%- if split_count | int == 0 -%}
         {%- do run_query('drop table if exists ' ~ seeds) -%}
@@ -54,8 +54,8 @@
         inner join split_nodes
             on used_edges.node_u = split_nodes.node_key
     {%- endset -%}
-    {%- do cdp_cc_replace_table(edges, edges_table_sql) -%}
-    {%- do cdp_cc_replace_table(territories[0], 'select node_key, node_key as cluster_key from ' ~ seeds) -%}
+    {%- do cdp_replace_work_table(edges, edges_table_sql) -%}
+    {%- do cdp_replace_work_table(territories[0], 'select node_key, node_key as cluster_key from ' ~ seeds) -%}
     {%- set state = {'current': 0, 'done': false, 'rounds': 0} -%}
     {%- for iteration in range(max_iterations) if not state.done -%}
         {%- set current = territories[state.current] -%}
@@ -71,7 +71,7 @@
             where already.node_key is null
             group by edges.node_v
         {%- endset -%}
-        {%- do cdp_cc_replace_table(territories[1 - state.current], grown_sql) -%}
+        {%- do cdp_replace_work_table(territories[1 - state.current], grown_sql) -%}
         {%- set grown = run_query('select (select count(*) from ' ~ territories[1 - state.current] ~ ') - (select count(*) from '
             ~ current ~ ')').columns[0].values()[0] -%}
         {%- do state.update({'current': 1 - state.current, 'rounds': state.rounds + 1}) -%}
@@ -95,7 +95,7 @@
         left join {{ territories[state.current] }} as territory
             on components.node_key = territory.node_key
     {%- endset -%}
-    {%- do cdp_cc_replace_table(result, result_sql) -%}
+    {%- do cdp_replace_work_table(result, result_sql) -%}
     {%- for relation in territories + [seeds, edges] -%}
         {%- do run_query('drop table if exists ' ~ relation) -%}
     {%- endfor -%}
@@ -105,5 +105,5 @@
 
 {#- Drop the result work table of cdp_never_link_split (use in the calling model's post-hook). -#}
 {% macro cdp_never_link_split_cleanup(work_prefix) -%}
-    drop table if exists {{ cdp_cc_work_relation(work_prefix, 'split_result') }}
+    drop table if exists {{ cdp_work_relation(work_prefix, 'split_result') }}
 {%- endmacro %}

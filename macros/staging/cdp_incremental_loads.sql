@@ -20,7 +20,7 @@
 {#- The work table (`<model>__<input>_loaded`, one row loaded_until) in which an incremental model built from the
     staged model `relation` keeps the newest load of it that its last build saw. -#}
 {% macro cdp_input_loaded_until(relation) -%}
-    {{ return(cdp_cc_work_relation(this.identifier, relation.identifier ~ '_loaded')) }}
+    {{ return(cdp_work_relation(this.identifier, relation.identifier ~ '_loaded')) }}
 {%- endmacro %}
 
 {#- A query of the `key` of the rows of the staged model `relation` loaded since the calling model's last build saw

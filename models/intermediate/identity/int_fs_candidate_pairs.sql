@@ -19,7 +19,7 @@
 {%- set rules = cdp_fs_setting('cdp__blocking_rules') %}
 {%- set window = cdp_fs_setting('cdp__block_window') | int %}
 {%- set person_records_log = cdp_identity_change_log(ref('int_person_records')) -%}
-{%- set block_members_table = cdp_cc_work_relation(this.identifier, 'block_members') -%}
+{%- set block_members_table = cdp_work_relation(this.identifier, 'block_members') -%}
 {%- set from_change_log = cdp_identity_change_logs_readable([person_records_log])
     and load_relation(block_members_table) is not none
     and not cdp_identity_config_changed(cdp_fs_blocking_config_sql()) -%}

@@ -12,7 +12,7 @@
     that appeared, vanished or changed since the previous build (`<model>__edges_snapshot`), and the neighbours
     of the nodes that changed customer. A node that left the graph is deleted (a tombstone row, customer_id
     NULL). Without the snapshot (first build, or it was lost) the run rewrites every node. -#}
-{%- set edges_snapshot = cdp_cc_work_relation(this.identifier, 'edges_snapshot') -%}
+{%- set edges_snapshot = cdp_work_relation(this.identifier, 'edges_snapshot') -%}
 {{ cdp_identity_node_incremental_config(
     pre_hook=["{{ cdp_identity_empty_without_snapshot('edges_snapshot') }}"],
     post_hook=["{{ cdp_identity_snapshot_used_edges(ref('int_identity_edges')) }}"],
