@@ -137,8 +137,7 @@
     {%- set current_edges = cdp_work_relation(work_prefix, 'edges_current') -%}
     {%- set snapshot = cdp_work_relation(work_prefix, 'edges_snapshot') -%}
     {%- if execute -%}
-        {%- do run_query('drop table if exists ' ~ snapshot) -%}
-        {%- do run_query(create_table_as(false, snapshot, 'select node_a, node_b from ' ~ current_edges)) -%}
+        {%- do cdp_replace_work_table(snapshot, 'select node_a, node_b from ' ~ current_edges) -%}
         {%- do run_query('drop table if exists ' ~ current_edges) -%}
     {%- endif -%}
     {{ cdp_connected_components_cleanup(work_prefix) }}
