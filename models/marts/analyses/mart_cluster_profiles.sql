@@ -25,25 +25,43 @@ cluster_fit as (
 
 ),
 
-cluster_members as (
+{# Every customer's cluster (with its z-scores) beside its features in original units. -#}
+members as (
 
     select
-        assignments.cluster_id,
-        count(*) as customer_count,
-        avg(cast(case when features.is_buyer then 1 else 0 end as double)) as buyer_share,
-        avg(cast(case when features.has_engagement then 1 else 0 end as double)) as engaged_share,
-        avg(features.revenue) as mean_revenue,
-        avg(features.order_count) as mean_order_count,
-        avg(features.recency_days) as mean_recency_days,
-        avg(features.session_count) as mean_session_count,
-        avg(features.email_open_rate) as mean_email_open_rate,
-        avg(features.engaged_days_30d) as mean_engaged_days_30d,
-        avg(features.support_ticket_count) as mean_support_ticket_count,
-        avg(assignments.distance_to_centroid) as mean_distance_to_centroid
+        assignments.*,
+        features.is_buyer,
+        features.has_engagement,
+        features.revenue,
+        features.order_count,
+        features.recency_days,
+        features.session_count,
+        features.email_open_rate,
+        features.engaged_days_30d,
+        features.support_ticket_count
     from assignments
     inner join features
         on assignments.customer_id = features.customer_id
-    group by assignments.cluster_id
+
+),
+
+cluster_members as (
+
+    select
+        members.cluster_id,
+        count(*) as customer_count,
+        avg(cast(case when members.is_buyer then 1 else 0 end as double)) as buyer_share,
+        avg(cast(case when members.has_engagement then 1 else 0 end as double)) as engaged_share,
+        avg(members.revenue) as mean_revenue,
+        avg(members.order_count) as mean_order_count,
+        avg(members.recency_days) as mean_recency_days,
+        avg(members.session_count) as mean_session_count,
+        avg(members.email_open_rate) as mean_email_open_rate,
+        avg(members.engaged_days_30d) as mean_engaged_days_30d,
+        avg(members.support_ticket_count) as mean_support_ticket_count,
+        avg(members.distance_to_centroid) as mean_distance_to_centroid
+    from members
+    group by members.cluster_id
 
 ),
 
@@ -81,14 +99,12 @@ buyer_moments as (
 
     select
         {% for feature in buyer_features -%}
-            avg(assignments.{{ feature }}) as mean_{{ feature }},
-            stddev_pop(assignments.{{ feature }}) as sd_{{ feature }},
+            avg(members.{{ feature }}) as mean_{{ feature }},
+            stddev_pop(members.{{ feature }}) as sd_{{ feature }},
         {% endfor -%}
         count(*) as buyer_count
-    from assignments
-    inner join features
-        on assignments.customer_id = features.customer_id
-    where features.is_buyer
+    from members
+    where members.is_buyer
 
 ),
 
@@ -96,14 +112,12 @@ cluster_buyer_means as (
 
     select
         {% for feature in buyer_features -%}
-            avg(assignments.{{ feature }}) as buyer_mean_{{ feature }},
+            avg(members.{{ feature }}) as buyer_mean_{{ feature }},
         {% endfor -%}
-        assignments.cluster_id
-    from assignments
-    inner join features
-        on assignments.customer_id = features.customer_id
-    where features.is_buyer
-    group by assignments.cluster_id
+        members.cluster_id
+    from members
+    where members.is_buyer
+    group by members.cluster_id
 
 ),
 
