@@ -10,7 +10,7 @@ from decimal import Decimal
 import duckdb
 import pytest
 
-from tests.dbt_harness import DbtProject
+from tests.dbt_harness import RUN_STAMP_COLUMNS, DbtProject
 
 pytestmark = pytest.mark.spark
 
@@ -114,8 +114,7 @@ def _compare(spark_session, connection, nodes: list[dict]) -> list[str]:
         duck_columns = [column[0] for column in duck.description]
         spark = spark_session.sql(f"select * from {node['schema']}.{node['name']}")
         assert duck_columns == spark.columns, node["name"]
-        # fitted_at: which invocation fitted an analysis (doc block analyses_fit_schedule), not what it holds.
-        kept = [index for index, name in enumerate(duck_columns) if name != "fitted_at"]
+        kept = [index for index, name in enumerate(duck_columns) if name not in RUN_STAMP_COLUMNS]
         duck_rows = sorted(tuple(_canonical(row[i]) for i in kept) for row in duck.fetchall())
         spark_rows = sorted(tuple(_canonical(row[i]) for i in kept) for row in spark.collect())
         if duck_rows != spark_rows:

@@ -16,7 +16,7 @@ import pytest
 
 from cdp.replay import newest_load, write_loaded_until
 from cdp.warehouse import Manifest
-from tests.dbt_harness import DbtProject, generate_parquet
+from tests.dbt_harness import RUN_STAMP_COLUMNS, DbtProject, generate_parquet
 
 PEOPLE = 300
 # Identity models incremental by record (or pair, or graph node), and what their incremental branch reads to
@@ -62,9 +62,8 @@ def _canonical(value: object) -> str:
 
 
 def _rows(connection: duckdb.DuckDBPyConnection, relation: str) -> list[tuple[str, ...]]:
-    # fitted_at says which invocation fitted an analysis (doc block analyses_fit_schedule), not what it holds.
     described = connection.execute(f"describe {relation}").fetchall()
-    columns = [f'"{name}"' for name, *_ in described if name != "fitted_at"]
+    columns = [f'"{name}"' for name, *_ in described if name not in RUN_STAMP_COLUMNS]
     return sorted(
         tuple(_canonical(v) for v in row)
         for row in connection.execute(f"select {', '.join(columns)} from {relation}").fetchall()
