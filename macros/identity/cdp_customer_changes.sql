@@ -13,12 +13,6 @@
     {{ return(cdp_work_relation(customer_ids.identifier, 'customer_changes', customer_ids)) }}
 {%- endmacro %}
 
-{#- The stamp of this dbt invocation (its start, as a timestamp literal): the feed's changed_at and the
-    consumers' high-water mark. -#}
-{% macro cdp_customer_changes_stamp() -%}
-    cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as timestamp)
-{%- endmacro %}
-
 {#- Incremental strategy `cdp_delete_insert_customer_changes`: dbt's delete+insert by the unique key, with the
     customers of the rows it deletes and of the rows it inserts appended to the customer change feed (if it
     exists). Tombstones (customer_id NULL) add nothing: the customer they replace is logged by the delete.
@@ -29,7 +23,7 @@
     {%- set logged = load_relation(feed) is not none -%}
     {%- if logged %}
 insert into {{ feed }} (customer_id, changed_at)
-select distinct customer_id, {{ cdp_customer_changes_stamp() }}
+select distinct customer_id, {{ cdp_run_stamp() }}
 from {{ arg_dict['target_relation'] }}
 where record_key in (select record_key from {{ arg_dict['temp_relation'] }});
     {%- endif %}
@@ -37,11 +31,11 @@ where record_key in (select record_key from {{ arg_dict['temp_relation'] }});
     {%- if logged %};
 
 insert into {{ feed }} (customer_id, changed_at)
-select distinct customer_id, {{ cdp_customer_changes_stamp() }}
+select distinct customer_id, {{ cdp_run_stamp() }}
 from {{ arg_dict['temp_relation'] }}
 where customer_id is not null;
         {%- set cut = dbt.dateadd('day', -var('cdp__customer_changes_retention_days', 30),
-            cdp_customer_changes_stamp()) %}
+            cdp_run_stamp()) %}
 
 insert into {{ feed }} (customer_id, changed_at)
 select distinct cast(null as {{ dbt.type_string() }}), {{ cut }}
@@ -61,7 +55,7 @@ where changed_at < {{ cut }}
         {%- do adapter.cache_added(feed) %}
     create table if not exists {{ feed }} (customer_id {{ dbt.type_string() }}, changed_at {{ dbt.type_timestamp() }});
     delete from {{ feed }};
-    insert into {{ feed }} (customer_id, changed_at) values (null, {{ cdp_customer_changes_stamp() }})
+    insert into {{ feed }} (customer_id, changed_at) values (null, {{ cdp_run_stamp() }})
     {%- endif -%}
 {%- endmacro %}
 
@@ -157,7 +151,7 @@ where changed_at < {{ cut }}
 {#- Post-hook of a consumer: the model is up to date with the feed as of this invocation. -#}
 {% macro cdp_customer_changes_mark_read() -%}
     {{ cdp_one_row_work_table(cdp_customer_changes_read_until(this), 'read_until',
-        'select ' ~ cdp_customer_changes_stamp()) }}
+        'select ' ~ cdp_run_stamp()) }}
 {%- endmacro %}
 
 {#- A query of the customers the feed of `customer_ids` lists since the calling consumer last read it (some of

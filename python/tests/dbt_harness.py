@@ -13,8 +13,9 @@ import duckdb
 
 ROOT = Path(__file__).resolve().parents[2]
 # Columns that say which dbt invocation wrote a row, not what it holds (an analysis fit's fitted_at, doc block
-# analyses_fit_schedule): left out when two warehouses are compared row for row.
-RUN_STAMP_COLUMNS = frozenset({"fitted_at"})
+# analyses_fit_schedule; an identity row's written_at, doc block identity_written_at): left out when two
+# warehouses are compared row for row.
+RUN_STAMP_COLUMNS = frozenset({"fitted_at", "written_at"})
 
 
 @dataclass
@@ -62,12 +63,16 @@ class DbtProject:
         return json.loads((self.target_path / "run_results.json").read_text())["results"]
 
     def intermediate_rows(self, models: tuple[str, ...] | dict[str, str]) -> dict[str, list[tuple]]:
-        """Every row of each intermediate model, sorted, to compare two builds row for row."""
+        """Every row of each intermediate model but its run stamps, sorted, to compare two builds."""
         with duckdb.connect(str(self.duckdb_path), read_only=True) as con:
-            return {
-                model: sorted(con.execute(f"select * from cdp_intermediate.{model}").fetchall(), key=repr)
-                for model in models
-            }
+
+            def rows(model: str) -> list[tuple]:
+                described = con.execute(f"describe cdp_intermediate.{model}").fetchall()
+                columns = ", ".join(f'"{name}"' for name, *_ in described if name not in RUN_STAMP_COLUMNS)
+                selected = con.execute(f"select {columns} from cdp_intermediate.{model}").fetchall()
+                return sorted(selected, key=repr)
+
+            return {model: rows(model) for model in models}
 
     def manifest(self) -> dict:
         return json.loads((self.target_path / "manifest.json").read_text())

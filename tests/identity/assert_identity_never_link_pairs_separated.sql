@@ -9,9 +9,19 @@ never_link as (
 
 ),
 
+never_link_records as (
+
+    select record_key_l as record_key from never_link
+    union
+    select record_key_r as record_key from never_link
+
+),
+
 customer_ids as (
 
+    {#- one pass over the record -> customer map, for the few records of the pairs -#}
     select * from {{ ref('int_customer_ids') }}
+    where record_key in (select never_link_records.record_key from never_link_records)
 
 ),
 

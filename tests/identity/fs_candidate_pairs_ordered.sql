@@ -1,8 +1,11 @@
--- Candidate pairs are ordered (l < r) and every key is a person record.
+-- Candidate pairs are ordered (l < r) and every key is a person record. Checks the pairs the last run wrote
+-- (every pair after a full build; cdp_written_by_last_run): a pair whose record leaves int_person_records is
+-- rewritten (removed) by that run, so an older pair keeps the verdict it had when it was written.
 with
 
 candidate_pairs as (
     select * from {{ ref('int_fs_candidate_pairs') }}
+    where {{ cdp_written_by_last_run(ref('int_fs_candidate_pairs')) }}
 ),
 
 person_records as (

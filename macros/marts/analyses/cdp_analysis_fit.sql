@@ -66,7 +66,7 @@
 
 {#- The three columns every fit row carries (comma-separated select items, no trailing comma). -#}
 {% macro cdp_analysis_fit_columns(fingerprint) -%}
-    {{ cdp_customer_changes_stamp() }} as fitted_at,
+    {{ cdp_run_stamp() }} as fitted_at,
     cast({{ cdp_as_of_date() }} as date) as fitted_on,
     cast('{{ fingerprint }}' as {{ dbt.type_string() }}) as fit_fingerprint
 {%- endmacro %}

@@ -56,7 +56,8 @@ final as (
         record_anchors.anchor_identifier_type,
         identity_components.survivor_node_key,
         record_anchors.is_record_node,
-        record_anchors.observed_at
+        record_anchors.observed_at,
+        {{ cdp_run_stamp() }} as written_at
     from record_anchors
     inner join identity_components
         on record_anchors.anchor_node_key = identity_components.node_key

@@ -175,7 +175,10 @@ pairs_grouped as (
 ),
 
 final as (
-    select * from pairs_grouped
+    select
+        *,
+        {{ cdp_run_stamp() }} as written_at
+    from pairs_grouped
 ){%- if from_change_log %},
 
 -- Touched pairs no rule gives any more: tombstones (blocking_rule NULL) the post-hook deletes.
@@ -184,7 +187,8 @@ tombstones as (
         pairs_touched.record_key_l,
         pairs_touched.record_key_r,
         cast(null as {{ dbt.type_int() }}) as blocking_rule_index,
-        cast(null as {{ dbt.type_string() }}) as blocking_rule
+        cast(null as {{ dbt.type_string() }}) as blocking_rule,
+        cast(null as {{ dbt.type_timestamp() }}) as written_at
     from pairs_touched
     left join pairs_grouped
         on

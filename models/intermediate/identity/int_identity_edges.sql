@@ -38,7 +38,10 @@ record_edges as (
     from observations_assessed
     inner join record_anchors
         on observations_assessed.record_key = record_anchors.record_key
-    where observations_assessed.node_key != record_anchors.anchor_node_key
+    {# every observation but the anchor's own: the record's anchor is its is_anchor observation, or a record
+        node no observation stands on. Filtering the flag, not the joined node keys, lets the scan skip the
+        anchors, most of the observations. #}
+    where not observations_assessed.is_anchor
 
 ),
 
@@ -73,7 +76,9 @@ deterministic_edges as (
         min(identifier_type_r) as identifier_type_r,
         min(identifier_value_r) as identifier_value_r,
         cast(null as {{ dbt.type_float() }}) as match_weight,
-        count(distinct record_key) as record_count,
+        {# a record observes a node once (observations are unique by record, type and value), so the rows of a
+            pair are its records #}
+        count(*) as record_count,
         min(record_key) as example_record_key,
         min(observed_at) as first_observed_at,
         max(observed_at) as last_observed_at,

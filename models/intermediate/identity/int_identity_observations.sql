@@ -462,7 +462,8 @@ final as (
         identifier_type,
         trim(identifier_value) as identifier_value,
         observed_at,
-        loaded_at
+        loaded_at,
+        {{ cdp_run_stamp() }} as written_at
     from identifiers_stacked
     where
         record_id is not null

@@ -373,7 +373,8 @@ final as (
         and row_number() over (
             partition by record_key, rejected_reason is null
             order by type_priority, identifier_value, observed_at
-        ) = 1 as is_anchor
+        ) = 1 as is_anchor,
+        {{ cdp_run_stamp() }} as written_at
     from observations_assessed
 
 )

@@ -113,7 +113,8 @@ final as (
         coalesce(anchor_identifier_value, record_key) as anchor_identifier_value,
         coalesce(anchor_type_priority, 1000) as anchor_type_priority,
         anchor_node_key is null as is_record_node,
-        observed_at
+        observed_at,
+        {{ cdp_run_stamp() }} as written_at
     from records
     where
         anchor_node_key is not null

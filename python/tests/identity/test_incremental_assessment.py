@@ -143,3 +143,45 @@ def test_the_anchors_catch_up_when_the_assessment_was_built_whole(project: DbtPr
             "int_identity_components__changed_nodes",
         ):
             assert con.execute(f"select count(*) from cdp_intermediate.{log}").fetchone() == (0,), log
+
+
+def test_key_tests_check_the_rows_the_last_run_wrote(project: DbtProject) -> None:
+    # The key test of int_customer_ids checks the rows the last run wrote (newest written_at): the model
+    # replaces rows by record_key, so an older row was checked by the run that wrote it.
+    _run(project, "--vars", SHARED_PHONE)
+    _run(project)
+    key_test = ("test", "-s", "int_customer_ids,test_name:unique")
+    with duckdb.connect(str(project.duckdb_path)) as con:
+        runs, last_run = con.execute(
+            "select count(distinct written_at), max(written_at) from cdp_intermediate.int_customer_ids"
+        ).fetchone()
+        assert runs > 1
+        older, newer = (
+            con.execute(
+                f"select record_key from cdp_intermediate.int_customer_ids where written_at {op} ? limit 1",
+                [last_run],
+            ).fetchone()[0]
+            for op in ("<", "=")
+        )
+        # A duplicate of a row an older run wrote, stamped like it: outside the check ...
+        con.execute(
+            "insert into cdp_intermediate.int_customer_ids"
+            " select * from cdp_intermediate.int_customer_ids where record_key = ?",
+            [older],
+        )
+    project.dbt(*key_test)
+    # ... unless every row is checked.
+    whole = project.dbt(*key_test, "--vars", "{cdp__test_whole_tables: true}", check=False)
+    assert whole.returncode != 0 and "unique_int_customer_ids_record_key" in whole.stdout
+    # A duplicate among the rows the last run wrote fails the check.
+    with duckdb.connect(str(project.duckdb_path)) as con:
+        con.execute(
+            "insert into cdp_intermediate.int_customer_ids"
+            " select * from cdp_intermediate.int_customer_ids where record_key = ?",
+            [newer],
+        )
+    scoped = project.dbt(*key_test, check=False)
+    assert scoped.returncode != 0 and "Got 1 result" in scoped.stdout
+    # A full rebuild stamps every row alike and writes each once.
+    _run(project, "--full-refresh")
+    project.dbt(*key_test)

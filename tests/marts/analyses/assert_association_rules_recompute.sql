@@ -36,7 +36,7 @@ fitted_in_this_invocation as (
 
     select count(*) as rule_count
     from {{ ref('mart_basket_association_rules') }}
-    where fitted_at = {{ cdp_customer_changes_stamp() }}
+    where fitted_at = {{ cdp_run_stamp() }}
 
 ),
 

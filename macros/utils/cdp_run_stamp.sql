@@ -1,0 +1,18 @@
+{#- The stamp of this dbt invocation: its start (run_started_at) as a timestamp literal. The customer change
+    feed's changed_at and its readers' marks, an analysis fit's fitted_at, and the written_at of the rows an
+    incremental model rewrites. -#}
+{% macro cdp_run_stamp() -%}
+    cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as timestamp)
+{%- endmacro %}
+
+{#- A condition on the rows of `relation` that keeps the rows its last run wrote: those whose `column` (default
+    written_at, a cdp_run_stamp) is the newest. A full build stamps every row alike, so it keeps them all.
+    `alias`: the name the calling query gives `relation`, to qualify the column with. With
+    var('cdp__test_whole_tables') the condition keeps every row ('true'). -#}
+{% macro cdp_written_by_last_run(relation, alias=none, column='written_at') -%}
+    {%- if var('cdp__test_whole_tables', false) -%}
+        true
+    {%- else -%}
+        {{ alias ~ '.' if alias }}{{ column }} = (select max({{ column }}) from {{ relation }})
+    {%- endif -%}
+{%- endmacro %}
