@@ -132,13 +132,14 @@
 
 
 {#- Post-hook SQL of a model using cdp_connected_components_incremental: keep the edge set of this build as
-    `<work_prefix>__edges_snapshot` for the next one (written only once the model built), drop the work tables. -#}
+    `<work_prefix>__edges_snapshot` for the next one (written only once the model built: the build's
+    `edges_current` work table is renamed, not copied), drop the work tables. -#}
 {% macro cdp_connected_components_snapshot(work_prefix) -%}
     {%- set current_edges = cdp_work_relation(work_prefix, 'edges_current') -%}
     {%- set snapshot = cdp_work_relation(work_prefix, 'edges_snapshot') -%}
     {%- if execute -%}
-        {%- do cdp_replace_work_table(snapshot, 'select node_a, node_b from ' ~ current_edges) -%}
-        {%- do run_query('drop table if exists ' ~ current_edges) -%}
+        {%- do adapter.drop_relation(snapshot) -%}
+        {%- do adapter.rename_relation(current_edges, snapshot) -%}
     {%- endif -%}
     {{ cdp_connected_components_cleanup(work_prefix) }}
 {%- endmacro %}

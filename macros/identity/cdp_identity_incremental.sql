@@ -406,17 +406,15 @@ where
     {%- endif -%}
 {%- endmacro %}
 
-{#- The used edges of `edges_relation` (int_identity_edges) with the columns int_identity_merge_audit reads. -#}
+{#- The used edges of `edges_relation` (int_identity_edges) as int_identity_merge_audit compares them between
+    builds: the edge id and its two ends, and what the audit copies from an edge that the id does not fix (match
+    weight, example record, first observation). The id fixes the type and the ends, so their identifiers too:
+    leaving those long strings out keeps the snapshot and the comparison narrow. -#}
 {% macro cdp_identity_used_edges_sql(edges_relation) -%}
     select
         edge_id,
-        edge_type,
         node_key_l,
         node_key_r,
-        identifier_type_l,
-        identifier_value_l,
-        identifier_type_r,
-        identifier_value_r,
         match_weight,
         example_record_key,
         first_observed_at
