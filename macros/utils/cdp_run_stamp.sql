@@ -10,7 +10,7 @@
     `alias`: the name the calling query gives `relation`, to qualify the column with. With
     var('cdp__test_whole_tables') the condition keeps every row ('true'). -#}
 {% macro cdp_written_by_last_run(relation, alias=none, column='written_at') -%}
-    {%- if var('cdp__test_whole_tables', false) -%}
+    {%- if var('cdp__test_whole_tables') -%}
         true
     {%- else -%}
         {{ alias ~ '.' if alias }}{{ column }} = (select max({{ column }}) from {{ relation }})
