@@ -5,14 +5,13 @@
     cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as timestamp)
 {%- endmacro %}
 
-{#- A condition on the rows of `relation` that keeps the rows its last run wrote: those whose `column` (default
-    written_at, a cdp_run_stamp) is the newest. A full build stamps every row alike, so it keeps them all.
-    `alias`: the name the calling query gives `relation`, to qualify the column with. With
+{#- A condition on the rows of `relation` that keeps the rows its last run wrote: those whose written_at (a
+    cdp_run_stamp) is the newest. A full build stamps every row alike, so it keeps them all. With
     var('cdp__test_whole_tables') the condition keeps every row ('true'). -#}
-{% macro cdp_written_by_last_run(relation, alias=none, column='written_at') -%}
+{% macro cdp_written_by_last_run(relation) -%}
     {%- if var('cdp__test_whole_tables') -%}
         true
     {%- else -%}
-        {{ alias ~ '.' if alias }}{{ column }} = (select max({{ column }}) from {{ relation }})
+        written_at = (select max(written_at) from {{ relation }})
     {%- endif -%}
 {%- endmacro %}
