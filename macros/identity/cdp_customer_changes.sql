@@ -175,6 +175,27 @@ where changed_at < {{ cut }}
     {%- endif -%}
 {%- endmacro %}
 
+{#- The rows of `relation` a feed consumer writes again, as a FROM item: when `from_feed`, a subquery of the rows
+    whose `column` is in the CTE changed_customers (an inner join: changed_customers holds distinct ids) or NULL;
+    otherwise `relation` itself. Same rows as filtering with cdp_in_changed_customers, but the join starts from
+    the few changed customers: DuckDB keeps a semi-join condition in WHERE above the joins of the query, so a
+    consumer joining a whole event table with the whole int_customer_ids paid for every record each run. -#}
+{% macro cdp_changed_customer_rows(relation, from_feed, column='customer_id') -%}
+    {%- if from_feed -%}
+    (
+        select rows_of_changed_customers.*
+        from {{ relation }} as rows_of_changed_customers
+        inner join changed_customers
+            on rows_of_changed_customers.{{ column }} = changed_customers.customer_id
+        union all
+        select * from {{ relation }}
+        where {{ column }} is null
+    ) as {{ relation.identifier }}
+    {%- else -%}
+    {{ relation }}
+    {%- endif -%}
+{%- endmacro %}
+
 {#- The CTE `changed_customers` of a feed consumer (cdp_changed_customers), comma-terminated to open its WITH
     list, when `from_feed`; nothing otherwise. -#}
 {% macro cdp_changed_customers_cte(from_feed) -%}

@@ -12,36 +12,31 @@ with
 
 customer_ids as (
 
-    select * from {{ ref('int_customer_ids') }}
-    where {{ cdp_in_changed_customers(from_feed) }}
+    select * from {{ cdp_changed_customer_rows(ref('int_customer_ids'), from_feed) }}
 
 ),
 
 survey_responses as (
 
-    select * from {{ ref('fct_survey_responses') }}
-    where {{ cdp_in_changed_customers(from_feed) }}
+    select * from {{ cdp_changed_customer_rows(ref('fct_survey_responses'), from_feed) }}
 
 ),
 
 feedback_texts as (
 
-    select * from {{ ref('fct_feedback_texts') }}
-    where {{ cdp_in_changed_customers(from_feed) }}
+    select * from {{ cdp_changed_customer_rows(ref('fct_feedback_texts'), from_feed) }}
 
 ),
 
 feedback_topics as (
 
-    select * from {{ ref('fct_feedback_topics') }}
-    where {{ cdp_in_changed_customers(from_feed) }}
+    select * from {{ cdp_changed_customer_rows(ref('fct_feedback_topics'), from_feed) }}
 
 ),
 
 purchase_criteria as (
 
-    select * from {{ ref('fct_purchase_criteria') }}
-    where {{ cdp_in_changed_customers(from_feed) }}
+    select * from {{ cdp_changed_customer_rows(ref('fct_purchase_criteria'), from_feed) }}
 
 ),
 

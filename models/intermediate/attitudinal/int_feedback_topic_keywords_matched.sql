@@ -12,8 +12,7 @@ with
 
 feedback_texts as (
 
-    select * from {{ ref('int_feedback_texts_unioned') }}
-    where {{ cdp_in_changed_customers(from_feed) }}
+    select * from {{ cdp_changed_customer_rows(ref('int_feedback_texts_unioned'), from_feed) }}
 
 ),
 

@@ -18,8 +18,7 @@ consent_events as (
 
 customer_ids as (
 
-    select * from {{ ref('int_customer_ids') }}
-    where {{ cdp_in_changed_customers(from_feed) }}
+    select * from {{ cdp_changed_customer_rows(ref('int_customer_ids'), from_feed) }}
 
 ),
 

@@ -16,15 +16,13 @@ with
 
 customer_ids as (
 
-    select * from {{ ref('int_customer_ids') }}
-    where {{ cdp_in_changed_customers(from_feed) }}
+    select * from {{ cdp_changed_customer_rows(ref('int_customer_ids'), from_feed) }}
 
 ),
 
 candidates as (
 
-    select * from {{ ref('int_customer_profile_candidates') }}
-    where {{ cdp_in_changed_customers(from_feed) }}
+    select * from {{ cdp_changed_customer_rows(ref('int_customer_profile_candidates'), from_feed) }}
 
 ),
 

@@ -39,8 +39,7 @@ with
 
 customer_ids as (
 
-    select * from {{ ref('int_customer_ids') }}
-    where {{ cdp_in_changed_customers(from_feed) }}
+    select * from {{ cdp_changed_customer_rows(ref('int_customer_ids'), from_feed) }}
 
 ),
 

@@ -12,29 +12,27 @@ with
 
 engagement_daily as (
 
-    select * from {{ ref('fct_customer_engagement_daily') }}
-    where {{ cdp_in_changed_customers(from_feed) }}
+    select * from {{ cdp_changed_customer_rows(ref('fct_customer_engagement_daily'), from_feed) }}
 
 ),
 
 sessions as (
 
-    select * from {{ ref('int_engagement_sessions_attributed') }}
-    where customer_id is not null and {{ cdp_in_changed_customers(from_feed) }}
+    select * from {{ cdp_changed_customer_rows(ref('int_engagement_sessions_attributed'), from_feed) }}
+    where customer_id is not null
 
 ),
 
 email_recipients as (
 
-    select * from {{ ref('int_email_campaign_recipients') }}
-    where customer_id is not null and {{ cdp_in_changed_customers(from_feed) }}
+    select * from {{ cdp_changed_customer_rows(ref('int_email_campaign_recipients'), from_feed) }}
+    where customer_id is not null
 
 ),
 
 page_views as (
 
-    select * from {{ ref('int_web_page_views_per_customer') }}
-    where {{ cdp_in_changed_customers(from_feed) }}
+    select * from {{ cdp_changed_customer_rows(ref('int_web_page_views_per_customer'), from_feed) }}
 
 ),
 

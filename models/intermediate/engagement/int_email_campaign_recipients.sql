@@ -49,8 +49,7 @@ recipients_rewritten as (
     where {{ cdp_in_changed_customers(from_feed) }}
     union
     select campaign_id, recipient_key
-    from {{ this }}
-    where {{ cdp_in_changed_customers(from_feed) }}
+    from {{ cdp_changed_customer_rows(this, from_feed) }}
 
 ),
 

@@ -15,8 +15,7 @@ with
 
 basket_items as (
 
-    select * from {{ ref('int_basket_items') }}
-    where {{ cdp_in_changed_customers(from_feed) }}
+    select * from {{ cdp_changed_customer_rows(ref('int_basket_items'), from_feed) }}
 
 ),
 

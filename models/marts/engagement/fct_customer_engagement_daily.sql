@@ -49,8 +49,8 @@ with
 
 sessions as (
 
-    select * from {{ ref('int_engagement_sessions_attributed') }}
-    where customer_id is not null and {{ cdp_in_changed_customers(from_feed) }}
+    select * from {{ cdp_changed_customer_rows(ref('int_engagement_sessions_attributed'), from_feed) }}
+    where customer_id is not null
 
 ),
 
@@ -80,8 +80,7 @@ support_tickets as (
 
 customer_ids as (
 
-    select * from {{ ref('int_customer_ids') }}
-    where {{ cdp_in_changed_customers(from_feed) }}
+    select * from {{ cdp_changed_customer_rows(ref('int_customer_ids'), from_feed) }}
 
 ),
 
