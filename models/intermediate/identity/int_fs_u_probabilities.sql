@@ -4,14 +4,26 @@
     1..k ranks further on (wrapping round), k = var('cdp__fs_u_sample_offsets'), the first
     var('cdp__fs_u_sample_pairs') pairs in (offset, rank) order only, so the sample stops growing once it is
     large enough (with more records than that, offset 1 from the lowest ranks).
-    Almost all such pairs are non-matches. Smoothed with half a pair per level so no u is zero. -#}
+    Almost all such pairs are non-matches. Smoothed with half a pair per level so no u is zero.
+    A fit on a schedule, like Splink's trained u (cdp_analysis_fit_config, doc block fs_u_refit_schedule):
+    refitted when it is var('cdp__fs_u_refit_days') as-of days old, when the sampling or the comparison levels
+    changed (fit_fingerprint), or on a full build; a run in between keeps it and reads no record. -#}
 
 {%- set offsets = cdp_fs_setting('cdp__fs_u_sample_offsets') %}
+{%- set fit_fingerprint = cdp_analysis_fit_fingerprint({
+    'offsets': offsets,
+    'sample_pairs': cdp_fs_setting('cdp__fs_u_sample_pairs'),
+    'fields': cdp_fs_fields(),
+    'comparison_levels': local_md5(cdp_fs_comparison_levels('record_l', 'record_r', 'nick')),
+}) -%}
+{{ cdp_analysis_fit_config(fit_fingerprint, 'cdp__fs_u_refit_days') }}
+{%- set fitting = cdp_analysis_fitting(fit_fingerprint, 'cdp__fs_u_refit_days') %}
 
 with
 
 person_records as (
     select * from {{ ref('int_person_records') }}
+    where {{ fitting }}
 ),
 
 nickname_pairs as (
@@ -94,7 +106,8 @@ final as (
         0.5 / (
             sum(coalesce(levels_observed.pair_count, 0)) over (partition by level_catalogue.field_name)
             + 0.5 * level_catalogue.level_count
-        ) as u_probability_floor
+        ) as u_probability_floor,
+        {{ cdp_analysis_fit_columns(fit_fingerprint) }}
     from level_catalogue
     left join levels_observed
         on
@@ -103,3 +116,4 @@ final as (
 )
 
 select * from final
+where {{ fitting }}

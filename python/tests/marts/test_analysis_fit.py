@@ -1,7 +1,10 @@
-"""Analyses fitted on a schedule (doc block analyses_fit_schedule): a run within cdp__analysis_refit_days of
-the fit keeps the clustering model, the association rules and the best sellers, scores every customer against
-the kept model, and rewrites the recommendations of only the customers with new orders or merges, which then
-equal a rebuild against the kept rules; a change of settings or an old fit refits."""
+"""Fits on a schedule (doc blocks analyses_fit_schedule, fs_u_refit_schedule): a run within
+cdp__analysis_refit_days of the fit keeps the clustering model, the association rules and the best sellers,
+scores every customer against the kept model, and rewrites the recommendations of only the customers with
+new orders or merges, which then equal a rebuild against the kept rules; a change of settings or an old fit
+refits.
+The identity matcher's u probabilities follow the same rules on their own var, cdp__fs_u_refit_days, and the
+parameters of every run are estimated against the kept u."""
 
 from __future__ import annotations
 
@@ -23,7 +26,10 @@ FITS = {
     "int_customer_cluster_fit": "cdp_intermediate",
     "mart_basket_association_rules": "cdp_marts",
     "int_product_popularity": "cdp_intermediate",
+    # The Fellegi-Sunter u probabilities: a fit on the same macros, with its own var cdp__fs_u_refit_days.
+    "int_fs_u_probabilities": "cdp_intermediate",
 }
+U_FIT = "int_fs_u_probabilities"
 RECOMMENDATIONS = "cdp_marts.mart_customer_recommendations"
 FEED = "int_customer_ids__customer_changes"
 
@@ -185,3 +191,36 @@ def test_a_change_of_settings_or_an_old_fit_refits(warehouse, raw: Path, tmp_pat
     rebuilt = _copy(changed, tmp_path / "rebuilt")
     _run(rebuilt, raw, "--select", "mart_customer_recommendations", "--full-refresh")
     assert _rows(changed, RECOMMENDATIONS) == _rows(rebuilt, RECOMMENDATIONS)
+
+
+def _u_fit(project: DbtProject) -> list[tuple]:
+    """Rows (field_name, comparison_level, sampled_pair_count, u_probability, u_probability_floor, fitted_at,
+    fitted_on, fit_fingerprint)."""
+    return _rows(project, f"cdp_intermediate.{U_FIT}")
+
+
+def test_the_u_probabilities_follow_their_own_schedule(warehouse, raw: Path, tmp_path: Path) -> None:
+    project, fitted = warehouse
+    kept = _u_fit(project)
+    # Every run estimates m and lambda against the kept u (its u before the correction for matches).
+    with duckdb.connect(str(project.duckdb_path), read_only=True) as connection:
+        scored = connection.execute(
+            "select field_name, comparison_level, u_random_probability"
+            " from cdp_intermediate.int_fs_parameters"
+        ).fetchall()
+    assert sorted(scored) == sorted((row[0], row[1], row[3]) for row in kept)
+
+    changed = _copy(project, tmp_path / "u")
+    # The analyses' schedule does not move it ...
+    _run(changed, raw, "--select", U_FIT, cdp__analysis_refit_days=1)
+    assert _u_fit(changed) == kept
+    # ... its own does: a day-old fit is refitted, on today's records (more of them: more sampled pairs).
+    _run(changed, raw, "--select", U_FIT, cdp__fs_u_refit_days=1)
+    refitted = _fits(changed)[U_FIT]
+    assert refitted[1] > fitted[U_FIT][2] and refitted[4] == 1, refitted
+    assert sum(row[2] for row in _u_fit(changed)) > sum(row[2] for row in kept)
+    # Other sampling settings refit too, under another fingerprint.
+    _run(changed, raw, "--select", U_FIT, cdp__fs_u_sample_offsets=20)
+    resampled = _fits(changed)[U_FIT]
+    assert resampled[1] > refitted[2] and resampled[4] == 1, resampled
+    assert {row[-1] for row in _u_fit(changed)} != {row[-1] for row in kept}

@@ -101,11 +101,11 @@ def redelivery(raw: Path) -> tuple[str, datetime]:
 def _run(project: DbtProject, raw: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     if not project.duckdb_path.exists():
         project.dbt("seed", "--select", "path:seeds/reference")
-    # Every run refits the analyses (k-means, rules, best sellers): on their default schedule the incremental
-    # runs would keep a fit of older data on purpose (test_analysis_fit covers that path).
-    return project.dbt(
-        "run", "--vars", f"{{cdp__raw_parquet_path: '{raw}', cdp__analysis_refit_days: 0}}", *extra
-    )
+    # Every run refits the analyses (k-means, rules, best sellers) and the Fellegi-Sunter u probabilities: on
+    # their default schedule the incremental runs would keep a fit of older data on purpose (test_analysis_fit
+    # and test_fs_u_refit cover that path).
+    refit_every_run = "cdp__analysis_refit_days: 0, cdp__fs_u_refit_days: 0"
+    return project.dbt("run", "--vars", f"{{cdp__raw_parquet_path: '{raw}', {refit_every_run}}}", *extra)
 
 
 @pytest.fixture(scope="module")
