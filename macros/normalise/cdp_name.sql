@@ -9,14 +9,18 @@
     Non-Latin scripts are kept as they are (no transliteration). -#}
 {% macro cdp_fold_name(expr) -%}
     {%- set lowered = "lower(" ~ cdp_clean_text(expr) ~ ")" -%}
-    {%- set folded = "translate(" ~ lowered ~ ", '" ~ cdp_fold_map()[0] ~ "', '" ~ cdp_fold_map()[1] ~ "')" -%}
+    {#- translate() walks the whole map for every character (DuckDB: 17 s for 1.5 million names), so only the
+        names holding a mapped character (a character class: one compiled pattern) are translated -#}
+    {%- set folded = "case when " ~ cdp_regexp_matches(lowered, "[" ~ cdp_fold_map()[0] ~ "]")
+        ~ " then translate(" ~ lowered ~ ", '" ~ cdp_fold_map()[0] ~ "', '" ~ cdp_fold_map()[1] ~ "')"
+        ~ " else " ~ lowered ~ " end" -%}
     {%- set unpunctuated = cdp_regexp_replace_all("replace(" ~ folded ~ ", chr(39), '')", '[.,`"()]', '') -%}
     nullif(trim({{ cdp_regexp_replace_all(unpunctuated, '[ -]+', ' ') }}), '')
 {%- endmacro %}
 
 
 {#- The character map behind cdp_fold_name: (from, to). Characters of `from` past the length of `to` are
-    deleted. Mirrored by cdp.normalise.FOLD_FROM / FOLD_TO in Python. -#}
+    deleted. -#}
 {% macro cdp_fold_map() -%}
     {{ return((
         'àáâãäåçèéêëìíîïñòóôõöùúûüýÿāăąćĉċčďēĕėęěĝğġģĥĩīĭįĵķĺļľńņňōŏőŕŗřśŝşšţťũūŭůűųŵŷźżžơưǎǐǒǔǖǘǚǜǟǡǧǩǫǭǰǵǹǻȁȃȅȇȉȋȍȏȑȓȕȗșțȟȧȩȫȭȯȱȳḁḃḅḇḉḋḍḏḑḓḕḗḙḛḝḟḡḣḥḧḩḫḭḯḱḳḵḷḹḻḽḿṁṃṅṇṉṋṍṏṑṓṕṗṙṛṝṟṡṣṥṧṩṫṭṯṱṳṵṷṹṻṽṿẁẃẅẇẉẋẍẏẑẓẕẖẗẘẙạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹđłøħıŧƀɨƶيك‌‍',
