@@ -5,7 +5,9 @@ Usage: ``python benchmarks/bench_dbt_build.py [--engine E] [--incremental] [--ra
 A size of ``demo`` builds the committed demo seeds; a number N generates N people as Parquet (seed 42, outside
 the timing; reused from ``--raw-cache`` when there) and builds on it through ``cdp__raw_parquet_path``.
 Each size runs in a fresh warehouse. Prints seconds, nodes and the node-seconds spent per layer (staging,
-identity, marts: summed over dbt's threads, so they can exceed the wall time).
+identity, marts: summed over dbt's threads, so they can exceed the wall time) and the CPU seconds (user +
+system) of the dbt process: on a shared or small machine, where node times swing with contention, CPU seconds
+tell two runs' work apart better than wall time.
 
 ``--incremental`` (sized runs only): the full build runs on the raw data minus its last day of loads
 (``cdp replay``), then the timed incremental run on all of it, as a nightly job would see one more day.
@@ -18,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -29,12 +32,19 @@ sys.path.insert(0, str(ROOT / "python"))
 DBT = str(Path(sys.executable).with_name("dbt"))
 
 
-def _dbt(args: list[str], env: dict[str, str]) -> float:
-    started = time.perf_counter()
+def _cpu_seconds() -> float:
+    """User + system CPU seconds of this process's finished children."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _dbt(args: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Run dbt; (wall seconds, CPU seconds)."""
+    started, cpu_before = time.perf_counter(), _cpu_seconds()
     result = subprocess.run([DBT, *args], cwd=ROOT, env=env, capture_output=True, text=True)
     if result.returncode != 0:
         sys.exit(f"dbt {' '.join(args)} failed:\n{result.stdout[-4000:]}")
-    return time.perf_counter() - started
+    return time.perf_counter() - started, _cpu_seconds() - cpu_before
 
 
 def _layers(results: list[dict], workdir: Path) -> dict[str, float]:
@@ -71,12 +81,19 @@ def _slowest(results: list[dict]) -> list[tuple[str, float]]:
     return sorted(timed, key=lambda item: -item[1])
 
 
-def _record(workdir: Path, index: int, run: str, seconds: float) -> dict:
+def _record(workdir: Path, index: int, run: str, timing: tuple[float, float]) -> dict:
     """The figures of the last dbt command, whose run_results are kept as ``run_results_<index>.json``."""
     text = (workdir / "target" / "run_results.json").read_text()
     (workdir / f"run_results_{index}.json").write_text(text)
     results = json.loads(text)["results"]
-    return {"run": run, "seconds": seconds, "layers": _layers(results, workdir), "slowest": _slowest(results)}
+    seconds, cpu_seconds = timing
+    return {
+        "run": run,
+        "seconds": seconds,
+        "cpu_seconds": cpu_seconds,
+        "layers": _layers(results, workdir),
+        "slowest": _slowest(results),
+    }
 
 
 def _generate(size: str, raw: Path, env: dict[str, str]) -> None:
@@ -118,8 +135,7 @@ def run_one(engine: str, size: str, workdir: Path, incremental: bool, raw_cache:
         CDP_SPARK_DIR=str(workdir / "spark"),
     )
     if size == "demo":
-        seconds = _dbt(["build", "--target", target], env)
-        return [_record(workdir, 0, "full build", seconds)]
+        return [_record(workdir, 0, "full build", _dbt(["build", "--target", target], env))]
 
     raw = (raw_cache / f"people-{size}") if raw_cache else workdir / "raw"
     _generate(size, raw, env)
@@ -132,13 +148,13 @@ def run_one(engine: str, size: str, workdir: Path, incremental: bool, raw_cache:
 
         earlier = workdir / "raw_minus_last_day"
         write_loaded_until(raw, earlier, newest_load(raw) - timedelta(days=1))
-        seconds = _dbt([*build, json.dumps({"cdp__raw_parquet_path": str(earlier)})], env)
-        rows.append(_record(workdir, len(rows), "full build, all but last day", seconds))
-        seconds = _dbt([*build, json.dumps({"cdp__raw_parquet_path": str(raw)})], env)
-        rows.append(_record(workdir, len(rows), "incremental, +1 day", seconds))
+        timing = _dbt([*build, json.dumps({"cdp__raw_parquet_path": str(earlier)})], env)
+        rows.append(_record(workdir, len(rows), "full build, all but last day", timing))
+        timing = _dbt([*build, json.dumps({"cdp__raw_parquet_path": str(raw)})], env)
+        rows.append(_record(workdir, len(rows), "incremental, +1 day", timing))
     else:
-        seconds = _dbt([*build, json.dumps({"cdp__raw_parquet_path": str(raw)})], env)
-        rows.append(_record(workdir, len(rows), "full build", seconds))
+        timing = _dbt([*build, json.dumps({"cdp__raw_parquet_path": str(raw)})], env)
+        rows.append(_record(workdir, len(rows), "full build", timing))
     return rows
 
 
@@ -151,7 +167,7 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="keep each size's warehouse and run_results here")
     parser.add_argument("--slowest", type=int, default=0, help="also print the N slowest nodes of each run")
     args = parser.parse_args()
-    print(f"{'engine':<8} {'size':>9} {'run':<34} {'seconds':>8}  node-seconds per layer")
+    print(f"{'engine':<8} {'size':>9} {'run':<34} {'seconds':>8} {'cpu s':>8}  node-seconds per layer")
     for size in args.sizes:
         with tempfile.TemporaryDirectory(prefix="cdp-bench-") as tmp:
             workdir = args.keep / size if args.keep else Path(tmp)
@@ -160,7 +176,8 @@ def main() -> None:
             for row in run_one(args.engine, size, workdir, incremental, args.raw_cache):
                 layers = "  ".join(f"{name} {seconds}" for name, seconds in row["layers"].items())
                 print(
-                    f"{args.engine:<8} {size:>9} {row['run']:<34} {row['seconds']:>8.1f}  {layers}",
+                    f"{args.engine:<8} {size:>9} {row['run']:<34} {row['seconds']:>8.1f}"
+                    f" {row['cpu_seconds']:>8.1f}  {layers}",
                     flush=True,
                 )
                 for name, seconds in row["slowest"][: args.slowest]:
