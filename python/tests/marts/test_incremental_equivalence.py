@@ -103,7 +103,7 @@ def _run(project: DbtProject, raw: Path, *extra: str) -> subprocess.CompletedPro
         project.dbt("seed", "--select", "path:seeds/reference")
     # Every run refits the analyses (k-means, rules, best sellers) and the Fellegi-Sunter u probabilities: on
     # their default schedule the incremental runs would keep a fit of older data on purpose (test_analysis_fit
-    # and test_fs_u_refit cover that path).
+    # covers that path for both).
     refit_every_run = "cdp__analysis_refit_days: 0, cdp__fs_u_refit_days: 0"
     return project.dbt("run", "--vars", f"{{cdp__raw_parquet_path: '{raw}', {refit_every_run}}}", *extra)
 
