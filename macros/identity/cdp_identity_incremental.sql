@@ -93,9 +93,20 @@
 {%- endmacro %}
 
 {#- Incremental strategy `cdp_delete_insert_logged`: delete+insert by the unique key, then append the run's
-    record keys to the model's change log, if the log exists (in the same transaction). -#}
+    record keys to the model's change log, if the log exists (in the same transaction). Before that, if the
+    model keeps an anchor change log (cdp_identity_anchor_change_log), append to it the anchors of the records
+    the run replaces, the ones they had and the ones they get. -#}
 {% macro get_incremental_cdp_delete_insert_logged_sql(arg_dict) -%}
     {%- set change_log = cdp_identity_change_log(arg_dict['target_relation']) -%}
+    {%- set anchor_log = cdp_identity_anchor_change_log(arg_dict['target_relation']) -%}
+    {%- if load_relation(anchor_log) is not none %}
+insert into {{ anchor_log }} (node_key)
+select anchor_node_key from {{ arg_dict['target_relation'] }}
+where record_key in (select record_key from {{ arg_dict['temp_relation'] }})
+union
+select anchor_node_key from {{ arg_dict['temp_relation'] }}
+where anchor_node_key is not null;
+    {%- endif %}
     {{ get_incremental_delete_insert_sql(arg_dict) }}
     {%- if load_relation(change_log) is not none %};
 
@@ -104,12 +115,26 @@ select distinct record_key from {{ arg_dict['temp_relation'] }}
     {%- endif %}
 {%- endmacro %}
 
-{#- Pre-hook of a model keeping a change log (`change_log`, default its record change log): a full build drops
-    the log (its consumer must read everything). -#}
+{#- Pre-hook of a model keeping a change log (`change_log`, default its record and anchor change logs): a full
+    build drops the log (its consumer must read everything). -#}
 {% macro cdp_identity_drop_change_log_on_full_build(change_log=none) -%}
     {%- if execute and not is_incremental() -%}
-    drop table if exists {{ change_log or cdp_identity_change_log(this) }}
+        {%- if change_log is not none %}
+    drop table if exists {{ change_log }}
+        {%- else %}
+    drop table if exists {{ cdp_identity_change_log(this) }};
+    drop table if exists {{ cdp_identity_anchor_change_log(this) }}
+        {%- endif -%}
     {%- endif -%}
+{%- endmacro %}
+
+{#- The anchor change log of int_identity_record_anchors (`<model>__changed_anchors`, one column node_key): the
+    anchor nodes, before and after, of the records its incremental runs rewrote since int_identity_edges last
+    read the log. Every deterministic edge has the anchor of each record behind it at one end, so the edges
+    that can have changed are the edges at these nodes. Same life cycle as cdp_identity_change_log: the consumer
+    creates it, and a missing log means "read everything". -#}
+{% macro cdp_identity_anchor_change_log(relation) -%}
+    {{ return(cdp_work_relation(relation.identifier, 'changed_anchors', relation)) }}
 {%- endmacro %}
 
 {#- The node change log of int_identity_components (`<model>__changed_nodes`, one column node_key): the nodes
@@ -120,9 +145,9 @@ select distinct record_key from {{ arg_dict['temp_relation'] }}
     {{ return(cdp_work_relation(relation.identifier, 'changed_nodes', relation)) }}
 {%- endmacro %}
 
-{#- The key column of a change log: node_key in a node change log, record_key in a record change log. -#}
+{#- The key column of a change log: record_key in a record change log, node_key in a node or anchor change log. -#}
 {% macro cdp_identity_change_log_key(change_log) -%}
-    {{ return('node_key' if change_log.identifier.endswith('__changed_nodes') else 'record_key') }}
+    {{ return('record_key' if change_log.identifier.endswith('__changed_records') else 'node_key') }}
 {%- endmacro %}
 
 {#- True when an incremental run of the consumer of the change logs `change_logs` can read what changed from them:
@@ -141,16 +166,18 @@ select distinct record_key from {{ arg_dict['temp_relation'] }}
 {#- Pre-hook of the consumer of the change logs `change_logs` (relations, cdp_identity_change_log /
     cdp_identity_node_change_log): an incremental run that misses one of them (its producer was built whole,
     or the consumer never read it) empties the consumer, which then writes every record: cheaper than
-    replacing every row by key. The consumer's own change log, if it keeps one, is dropped too, so that its
-    consumer reads everything in turn; a customer change feed it keeps starts over
+    replacing every row by key. The consumer's own change logs, if it keeps any (record, anchor), are dropped
+    too, so that their consumers read everything in turn; a customer change feed it keeps starts over
     (cdp_customer_changes_restart). -#}
 {% macro cdp_identity_empty_without_change_logs(change_logs) -%}
     {%- if execute and is_incremental() -%}
         {%- if not cdp_identity_change_logs_readable(change_logs) %}
             {#- the hook drops the log right after rendering: tell dbt's relation cache, which the strategy reads -#}
             {%- do adapter.cache_dropped(cdp_identity_change_log(this)) %}
+            {%- do adapter.cache_dropped(cdp_identity_anchor_change_log(this)) %}
     delete from {{ this }};
-    drop table if exists {{ cdp_identity_change_log(this) }}
+    drop table if exists {{ cdp_identity_change_log(this) }};
+    drop table if exists {{ cdp_identity_anchor_change_log(this) }}
             {%- if load_relation(cdp_customer_changes(this)) is not none %};
     {{ cdp_customer_changes_restart(everything=true) }}
             {%- endif -%}

@@ -2,7 +2,22 @@
     record's anchor to each of its other identifiers; the many records (events) that repeat a pair collapse into
     one row. Edges whose far identifier was rejected stay with is_used = false and rejected_reason. With
     var('cdp__use_probabilistic_links'), the links of int_identity_probabilistic_links join as edges between the
-    two records' anchor nodes. -#}
+    two records' anchor nodes.
+    Incremental by edge on DuckDB: a run rewrites the deterministic edges at the nodes int_identity_record_anchors'
+    anchor change log lists (the anchors, before and after, of the records it rewrote: every edge a record is
+    behind has the record's anchor at one end), each from all the records behind it, and every probabilistic
+    edge (few, and a link moves with either record's anchor); an edge of those that is gone gets a tombstone
+    (node_key_l NULL), deleted after. Without the log (the anchors were built whole) its pre-hook empties it
+    and it writes every edge. -#}
+{%- set anchor_log = cdp_identity_anchor_change_log(ref('int_identity_record_anchors')) -%}
+{%- set from_change_log = cdp_identity_change_logs_readable([anchor_log]) -%}
+{{ cdp_identity_incremental_config(
+    pre_hook=["{{ cdp_identity_empty_without_change_logs(
+        [cdp_identity_anchor_change_log(ref('int_identity_record_anchors'))]) }}"],
+    post_hook=["{{ cdp_identity_consume_change_logs(
+        [cdp_identity_anchor_change_log(ref('int_identity_record_anchors'))]) }}"],
+    tombstone_column='node_key_l',
+    unique_key='edge_id') }}
 with
 
 observations_assessed as (
@@ -22,6 +37,53 @@ probabilistic_links as (
     select * from {{ ref('int_identity_probabilistic_links') }}
 
 ),
+{%- if from_change_log %}
+
+changed_anchors as (
+
+    select distinct node_key from {{ anchor_log }}
+
+),
+
+{#- The records behind the edges at the changed anchors: those anchored at one (all their edges), and those
+    anchored elsewhere that observe one. -#}
+records_at_changed_anchors as (
+
+    select
+        record_anchors.*,
+        true as is_anchor_changed
+    from record_anchors
+    inner join changed_anchors
+        on record_anchors.anchor_node_key = changed_anchors.node_key
+
+),
+
+records_observing_changed_anchors as (
+
+    select
+        *,
+        false as is_anchor_changed
+    from record_anchors
+    where
+        record_key in (
+            select observations_assessed.record_key
+            from observations_assessed
+            inner join changed_anchors
+                on observations_assessed.node_key = changed_anchors.node_key
+            where not observations_assessed.is_anchor
+        )
+        and anchor_node_key not in (select node_key from changed_anchors)
+
+),
+
+records_rewritten as (
+
+    select * from records_at_changed_anchors
+    union all
+    select * from records_observing_changed_anchors
+
+),
+{%- endif %}
 
 record_edges as (
 
@@ -36,12 +98,21 @@ record_edges as (
         observations_assessed.observed_at,
         observations_assessed.rejected_reason
     from observations_assessed
-    inner join record_anchors
+    inner join {{ 'records_rewritten' if from_change_log else 'record_anchors' }} as record_anchors
         on observations_assessed.record_key = record_anchors.record_key
     {# every observation but the anchor's own: the record's anchor is its is_anchor observation, or a record
         node no observation stands on. Filtering the flag, not the joined node keys, lets the scan skip the
         anchors, most of the observations. #}
-    where not observations_assessed.is_anchor
+    where
+        not observations_assessed.is_anchor
+        {%- if from_change_log %}
+        {#- only the edges at a changed anchor: a record observing one may be behind other edges too, which the
+            records behind them not read here would get wrong #}
+        and (
+            record_anchors.is_anchor_changed
+            or observations_assessed.node_key in (select node_key from changed_anchors)
+        )
+        {%- endif %}
 
 ),
 
@@ -190,4 +261,28 @@ final as (
 
 )
 
+{%- if from_change_log %},
+
+{#- the edges at the changed anchors that are gone, and every probabilistic edge that is gone -#}
+edges_gone as (
+
+    select previous.edge_id
+    from {{ this }} as previous
+    left join final
+        on previous.edge_id = final.edge_id
+    where
+        final.edge_id is null
+        and (
+            previous.edge_type = 'probabilistic'
+            or previous.node_key_l in (select node_key from changed_anchors)
+            or previous.node_key_r in (select node_key from changed_anchors)
+        )
+
+)
+{%- endif %}
+
 select * from final
+{%- if from_change_log %}
+union all
+{{ cdp_identity_tombstones('edges_gone', key_columns=['edge_id']) }}
+{%- endif %}

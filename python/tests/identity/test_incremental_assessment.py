@@ -1,8 +1,9 @@
 """The identity stage is incremental by record: after records arrive that change the verdict on rows of
 records they never touched, after those records go away again, and after a change of the rules, the
 incremental tables (the observations, their assessment, the record anchors read from the assessment's change
-log, the record -> customer map read from the anchors' and the components' change logs, and the golden
-records read from the customer change feed) equal a full rebuild row for row."""
+log, the graph's edges read from the anchors' anchor change log, the record -> customer map read from the
+anchors' and the components' change logs, and the golden records read from the customer change feed) equal a
+full rebuild row for row."""
 
 from __future__ import annotations
 
@@ -16,11 +17,12 @@ MODELS = {
     "int_identity_observations": "touched_records",
     "int_identity_observations_assessed": "touched_records",
     "int_identity_record_anchors": "int_identity_observations_assessed__changed_records",
+    "int_identity_edges": "int_identity_record_anchors__changed_anchors",
     "int_customer_ids": "int_identity_components__changed_nodes",
     "int_customer_golden_records": "int_customer_ids__customer_changes",
 }
-# The models from the observations to the record -> customer map (the graph between them is rebuilt whole),
-# and the golden records with their profile candidates.
+# The models from the observations to the record -> customer map, and the golden records with their profile
+# candidates.
 STAGE = " ".join(
     (
         "int_identity_observations+,+int_customer_ids",
@@ -128,6 +130,7 @@ def test_the_anchors_catch_up_when_the_assessment_was_built_whole(project: DbtPr
     project.dbt("run", "-s", "int_identity_observations_assessed", "--full-refresh")
     results = {r["unique_id"].split(".")[-1]: r for r in _run(project)}
     assert "changed_records" not in results["int_identity_record_anchors"]["compiled_code"]
+    assert "changed_anchors" not in results["int_identity_edges"]["compiled_code"]
     assert "changed_nodes" not in results["int_customer_ids"]["compiled_code"]
     # int_customer_ids wrote every record, so the feed says "every customer changed" and the golden records
     # are written whole too.
@@ -140,6 +143,7 @@ def test_the_anchors_catch_up_when_the_assessment_was_built_whole(project: DbtPr
         for log in (
             "int_identity_observations_assessed__changed_records",
             "int_identity_record_anchors__changed_records",
+            "int_identity_record_anchors__changed_anchors",
             "int_identity_components__changed_nodes",
         ):
             assert con.execute(f"select count(*) from cdp_intermediate.{log}").fetchone() == (0,), log
