@@ -58,12 +58,17 @@ final as (
         record_anchors.is_record_node,
         record_anchors.observed_at,
         {{ cdp_run_stamp() }} as written_at
+    {#- the changed records first: as a WHERE ... IN filter, DuckDB would join every record with its node
+        before keeping the few changed ones -#}
+    {%- if from_change_log %}
+    from changed_records
+    inner join record_anchors
+        on changed_records.record_key = record_anchors.record_key
+    {%- else %}
     from record_anchors
+    {%- endif %}
     inner join identity_components
         on record_anchors.anchor_node_key = identity_components.node_key
-    {%- if from_change_log %}
-    where record_anchors.record_key in (select record_key from changed_records)
-    {%- endif %}
 
 )
 

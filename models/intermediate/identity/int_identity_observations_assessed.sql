@@ -4,10 +4,12 @@
     over_limit (the value was observed on the same records as more than `limit` distinct values of some stronger
     type: a shared value). The record's strongest usable identifier is its anchor.
     Incremental by record on DuckDB (macros/identity/cdp_identity_incremental.sql): a run judges again the
-    records loaded since its newest load (minus the lookback), both records of every never-link pair, and
-    every record holding a value those records hold or held (whose over_limit verdict may change); every other
-    value keeps its verdict. A change to the rules, the blocklist or the never-link pairs judges everything
-    again. The records a run rewrites go to a change log that int_identity_record_anchors reads. -#}
+    records loaded since its newest load (minus the lookback) and both records of every never-link pair, and
+    judges again every value those records hold or held (its over_limit verdict may change) from every record
+    holding it; every other value keeps its verdict. It rewrites the records judged again and every record
+    holding a value whose verdict changed; every other record keeps its rows. A change to the rules, the
+    blocklist or the never-link pairs judges everything again. The records a run rewrites go to a change log
+    that int_identity_record_anchors reads. -#}
 {#- The regex entries are read from the seed when the model runs and inlined as constant patterns: a pattern
     held in a column is recompiled for every row on DuckDB, far too slow on millions of values.
     load_relation: a linter or `compile` against an empty warehouse has no seed to read (then no regex rows). -#}
@@ -89,8 +91,9 @@ touched_values as (
 
 ),
 
-{#- Every record holding a touched value is rewritten whole (its anchor may change), from its current rows. -#}
-rewritten_records as (
+{#- Every record holding a touched value is read, to judge the touched values again; of those, the records that
+    are judged again or hold a value whose verdict changed are rewritten whole (their anchor may change). -#}
+records_read as (
 
     select distinct all_observations.record_key
     from all_observations
@@ -124,8 +127,8 @@ observations as (
     select all_observations.*
     from all_observations
     {%- if is_incremental() %}
-    inner join rewritten_records
-        on all_observations.record_key = rewritten_records.record_key
+    inner join records_read
+        on all_observations.record_key = records_read.record_key
     {%- endif %}
 
 ),
@@ -295,7 +298,8 @@ co_observed_stronger_values as (
 
 ),
 
-over_limit_values as (
+{#- The values this run judges over the limit (in an incremental run: of the touched values). -#}
+judged_over_limit_values as (
 
     select distinct
         identifier_type,
@@ -322,6 +326,17 @@ over_limit_values as (
                 stronger_value_counts.identifier_type = touched_values.identifier_type
                 and stronger_value_counts.identifier_value = touched_values.identifier_value
         )
+    {%- endif %}
+
+),
+
+over_limit_values as (
+
+    select
+        identifier_type,
+        identifier_value
+    from judged_over_limit_values
+    {%- if is_incremental() %}
     union
     select
         identifier_type,
@@ -330,6 +345,56 @@ over_limit_values as (
     {%- endif %}
 
 ),
+{%- if is_incremental() %}
+
+{#- The touched values that were over the limit: a row of a value shows over_limit unless a check before it
+    rejected the row, and those checks do not depend on other records (a change to their config judges
+    everything again). -#}
+previous_touched_over_limit_values as (
+
+    select distinct
+        previous.identifier_type,
+        previous.identifier_value
+    from {{ this }} as previous
+    inner join touched_values
+        on
+            previous.identifier_type = touched_values.identifier_type
+            and previous.identifier_value = touched_values.identifier_value
+    where previous.rejected_reason = 'over_limit'
+
+),
+
+verdict_changed_values as (
+
+    (
+        select * from judged_over_limit_values
+        except
+        select * from previous_touched_over_limit_values
+    )
+    union all
+    (
+        select * from previous_touched_over_limit_values
+        except
+        select * from judged_over_limit_values
+    )
+
+),
+
+{#- The records this run writes: those judged again, and those holding a value whose verdict changed. Every
+    other record read here holds the same values with the same verdicts, so its rows would come out the same. -#}
+written_records as (
+
+    select record_key from rejudged_records
+    union
+    select observations.record_key
+    from observations
+    inner join verdict_changed_values
+        on
+            observations.identifier_type = verdict_changed_values.identifier_type
+            and observations.identifier_value = verdict_changed_values.identifier_value
+
+),
+{%- endif %}
 
 observations_assessed as (
 
@@ -348,6 +413,10 @@ observations_assessed as (
             case when over_limit_values.identifier_value is not null then 'over_limit' end
         ) as rejected_reason
     from observations_prechecked
+    {%- if is_incremental() %}
+    inner join written_records
+        on observations_prechecked.record_key = written_records.record_key
+    {%- endif %}
     left join over_limit_values
         on
             observations_prechecked.identifier_type = over_limit_values.identifier_type

@@ -32,6 +32,8 @@ STAGE = " ".join(
 )
 SHARED_PHONE = "{cdp__identity_extra_observations: identity_shared_phone_observations}"
 BRIDGE = "{cdp__identity_extra_observations: identity_bridging_observations}"
+BRIDGE_TICKET = "support_tickets:TBRIDGE0001"
+BRIDGE_EMAILS = "'joshua.martinez@caingroup.com', 'b1054642821@marketplace.amazon.de'"
 PHONE = "+447911659448"
 CONTACTS = ("crm_contacts:C00100147", "crm_contacts:C00100148")
 
@@ -80,10 +82,26 @@ def test_new_records_change_verdicts_of_untouched_records(project: DbtProject) -
     assert project.intermediate_rows(MODELS) == before
 
 
+def _assessed_records(project: DbtProject, where: str) -> set[str]:
+    with duckdb.connect(str(project.duckdb_path), read_only=True) as con:
+        assessed = "cdp_intermediate.int_identity_observations_assessed"
+        rows = con.execute(f"select distinct record_key from {assessed} where {where}").fetchall()
+    return {record_key for (record_key,) in rows}
+
+
 def test_a_merge_moves_records_it_never_touched(project: DbtProject) -> None:
     before = project.intermediate_rows(MODELS)
     _run(project, "--vars", BRIDGE)
     merged = project.intermediate_rows(MODELS)
+    # The ticket's e-mails were judged again from every record holding them, but kept their verdicts: the
+    # assessment rewrote the ticket and not the other records holding them.
+    holders = _assessed_records(project, "identifier_value in (" + BRIDGE_EMAILS + ")")
+    written = _assessed_records(
+        project,
+        "written_at = (select max(written_at) from cdp_intermediate.int_identity_observations_assessed)",
+    )
+    assert BRIDGE_TICKET in written and len(holders) > 2
+    assert not (holders - {BRIDGE_TICKET}) & written
     # The new ticket merges two customers: records of the one that does not survive keep their anchor row
     # as it was but change customer. Only the components' node change log tells int_customer_ids about them.
     customer_before = {row[0]: row[1] for row in before["int_customer_ids"]}
