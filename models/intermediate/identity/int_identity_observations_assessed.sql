@@ -290,6 +290,13 @@ co_observed_stronger_values as (
         stronger.identifier_type as stronger_identifier_type,
         stronger.identifier_value as stronger_identifier_value
     from clean_observations as weaker
+    {%- if is_incremental() %}
+    {# only the touched values are judged again #}
+    inner join touched_values
+        on
+            weaker.identifier_type = touched_values.identifier_type
+            and weaker.identifier_value = touched_values.identifier_value
+    {%- endif %}
     inner join clean_observations as stronger
         on
             weaker.record_key = stronger.record_key
@@ -318,15 +325,6 @@ judged_over_limit_values as (
             stronger_identifier_type
     ) as stronger_value_counts
     where stronger_value_count > shared_limit
-    {%- if is_incremental() %}
-        and exists (
-            select 1
-            from touched_values
-            where
-                stronger_value_counts.identifier_type = touched_values.identifier_type
-                and stronger_value_counts.identifier_value = touched_values.identifier_value
-        )
-    {%- endif %}
 
 ),
 
