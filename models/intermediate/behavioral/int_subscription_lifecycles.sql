@@ -6,7 +6,7 @@
 
 with
 
-subscription_events as (
+subscription_events as {{ cdp_not_materialized() }} (
 
     select * from {{ ref('stg_billing__subscription_events') }}
 

@@ -20,7 +20,7 @@
     log_customer_changes=true) }}
 with
 
-record_anchors as (
+record_anchors as {{ cdp_not_materialized() }} (
 
     select * from {{ ref('int_identity_record_anchors') }}
 
@@ -44,6 +44,17 @@ changed_records as (
 
 ),
 
+{#- The changed records first: as a WHERE ... IN filter, DuckDB would join every record with its node before
+    keeping the few changed ones. -#}
+changed_record_anchors as (
+
+    select record_anchors.*
+    from changed_records
+    inner join record_anchors
+        on changed_records.record_key = record_anchors.record_key
+
+),
+
 {% endif -%}
 final as (
 
@@ -58,15 +69,7 @@ final as (
         record_anchors.is_record_node,
         record_anchors.observed_at,
         {{ cdp_run_stamp() }} as written_at
-    {#- the changed records first: as a WHERE ... IN filter, DuckDB would join every record with its node
-        before keeping the few changed ones -#}
-    {%- if from_change_log %}
-    from changed_records
-    inner join record_anchors
-        on changed_records.record_key = record_anchors.record_key
-    {%- else %}
-    from record_anchors
-    {%- endif %}
+    from {{ 'changed_record_anchors' if from_change_log else 'record_anchors' }} as record_anchors
     inner join identity_components
         on record_anchors.anchor_node_key = identity_components.node_key
 

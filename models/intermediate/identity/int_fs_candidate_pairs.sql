@@ -41,7 +41,7 @@
 
 with
 
-person_records as (
+person_records as {{ cdp_not_materialized() }} (
     select * from {{ ref('int_person_records') }}
 ),
 

@@ -23,11 +23,11 @@
 
 with
 
-candidate_pairs as (
+candidate_pairs as {{ cdp_not_materialized() }} (
     select * from {{ ref('int_fs_candidate_pairs') }}
 ),
 
-person_records as (
+person_records as {{ cdp_not_materialized() }} (
     select * from {{ ref('int_person_records') }}
 ),
 

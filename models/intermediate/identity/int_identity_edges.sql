@@ -20,13 +20,13 @@
     unique_key='edge_id') }}
 with
 
-observations_assessed as (
+observations_assessed as {{ cdp_not_materialized() }} (
 
     select * from {{ ref('int_identity_observations_assessed') }}
 
 ),
 
-record_anchors as (
+record_anchors as {{ cdp_not_materialized() }} (
 
     select * from {{ ref('int_identity_record_anchors') }}
 
@@ -49,9 +49,7 @@ changed_anchors as (
     anchored elsewhere that observe one. -#}
 records_at_changed_anchors as (
 
-    select
-        record_anchors.*,
-        true as is_anchor_changed
+    select record_anchors.*
     from record_anchors
     inner join changed_anchors
         on record_anchors.anchor_node_key = changed_anchors.node_key
@@ -60,9 +58,7 @@ records_at_changed_anchors as (
 
 records_observing_changed_anchors as (
 
-    select
-        *,
-        false as is_anchor_changed
+    select *
     from record_anchors
     where
         record_key in (
@@ -103,18 +99,23 @@ record_edges as (
     {# every observation but the anchor's own: the record's anchor is its is_anchor observation, or a record
         node no observation stands on. Filtering the flag, not the joined node keys, lets the scan skip the
         anchors, most of the observations. #}
-    where
-        not observations_assessed.is_anchor
-        {%- if from_change_log %}
-        {#- only the edges at a changed anchor: a record observing one may be behind other edges too, which the
-            records behind them not read here would get wrong #}
-        and (
-            record_anchors.is_anchor_changed
-            or observations_assessed.node_key in (select node_key from changed_anchors)
-        )
-        {%- endif %}
+    where not observations_assessed.is_anchor
 
 ),
+{%- if from_change_log %}
+
+{#- Only the edges at a changed anchor: a record observing one may be behind other edges too, which the records
+    behind them, not read here, would get wrong. -#}
+record_edges_at_changed_anchors as (
+
+    select *
+    from record_edges
+    where
+        from_node_key in (select node_key from changed_anchors)
+        or to_node_key in (select node_key from changed_anchors)
+
+),
+{%- endif %}
 
 record_edges_oriented as (
 
@@ -132,7 +133,7 @@ record_edges_oriented as (
         record_key,
         observed_at,
         rejected_reason
-    from record_edges
+    from {{ 'record_edges_at_changed_anchors' if from_change_log else 'record_edges' }}
 
 ),
 

@@ -20,13 +20,13 @@
 {%- set rewrite_changed = is_incremental() and execute and load_relation(edges_snapshot) is not none %}
 with
 
-identity_edges as (
+identity_edges as {{ cdp_not_materialized() }} (
 
     select * from {{ ref('int_identity_edges') }}
 
 ),
 
-identity_components as (
+identity_components as {{ cdp_not_materialized() }} (
 
     select * from {{ ref('int_identity_components') }}
 

@@ -42,7 +42,7 @@ never_link as (
 
 ),
 
-all_observations as (
+all_observations as {{ cdp_not_materialized() }} (
 
     select * from {{ ref('int_identity_observations') }}
 
@@ -280,6 +280,20 @@ clean_observations as (
     where precheck_reason is null
 
 ),
+{%- if is_incremental() %}
+
+{#- Only the touched values are judged again. -#}
+clean_touched_observations as (
+
+    select clean_observations.*
+    from clean_observations
+    inner join touched_values
+        on
+            clean_observations.identifier_type = touched_values.identifier_type
+            and clean_observations.identifier_value = touched_values.identifier_value
+
+),
+{%- endif %}
 
 co_observed_stronger_values as (
 
@@ -289,14 +303,7 @@ co_observed_stronger_values as (
         weaker.shared_limit,
         stronger.identifier_type as stronger_identifier_type,
         stronger.identifier_value as stronger_identifier_value
-    from clean_observations as weaker
-    {%- if is_incremental() %}
-    {# only the touched values are judged again #}
-    inner join touched_values
-        on
-            weaker.identifier_type = touched_values.identifier_type
-            and weaker.identifier_value = touched_values.identifier_value
-    {%- endif %}
+    from {{ 'clean_touched_observations' if is_incremental() else 'clean_observations' }} as weaker
     inner join clean_observations as stronger
         on
             weaker.record_key = stronger.record_key
@@ -305,9 +312,9 @@ co_observed_stronger_values as (
 
 ),
 
-{#- The values this run judges over the limit (in an incremental run: of the touched values). -#}
 judged_over_limit_values as (
 
+    -- the values this run judges over the limit (in an incremental run: of the touched values)
     select distinct
         identifier_type,
         identifier_value
@@ -392,6 +399,15 @@ written_records as (
             and observations.identifier_value = verdict_changed_values.identifier_value
 
 ),
+
+observations_written as (
+
+    select observations_prechecked.*
+    from observations_prechecked
+    inner join written_records
+        on observations_prechecked.record_key = written_records.record_key
+
+),
 {%- endif %}
 
 observations_assessed as (
@@ -410,11 +426,7 @@ observations_assessed as (
             observations_prechecked.precheck_reason,
             case when over_limit_values.identifier_value is not null then 'over_limit' end
         ) as rejected_reason
-    from observations_prechecked
-    {%- if is_incremental() %}
-    inner join written_records
-        on observations_prechecked.record_key = written_records.record_key
-    {%- endif %}
+    from {{ 'observations_written' if is_incremental() else 'observations_prechecked' }} as observations_prechecked
     left join over_limit_values
         on
             observations_prechecked.identifier_type = over_limit_values.identifier_type

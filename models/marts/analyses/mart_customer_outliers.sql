@@ -5,7 +5,7 @@
 {%- set metrics = cdp_customer_outlier_metrics() | map(attribute='name') | list -%}
 with
 
-outlier_scores as (
+outlier_scores as {{ cdp_not_materialized() }} (
 
     select * from {{ ref('int_customer_outlier_scores') }}
 

@@ -34,7 +34,7 @@ carts as (
 
 ),
 
-subscriptions as (
+subscriptions as {{ cdp_not_materialized() }} (
 
     select * from {{ ref('fct_subscriptions') }}
 

@@ -7,7 +7,7 @@
 
 with
 
-golden_records as (
+golden_records as {{ cdp_not_materialized() }} (
 
     select * from {{ ref('int_customer_golden_records') }}
 
