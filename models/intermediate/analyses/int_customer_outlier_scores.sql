@@ -4,13 +4,13 @@
 {%- set tail_share = var('cdp__customer_outlier_tail_share', 0.01) -%}
 with
 
-behavior as {{ cdp_not_materialized() }} (
+behavior as (
 
     select * from {{ ref('mart_customer_behavior') }}
 
 ),
 
-engagement as {{ cdp_not_materialized() }} (
+engagement as (
 
     select * from {{ ref('mart_customer_engagement') }}
 

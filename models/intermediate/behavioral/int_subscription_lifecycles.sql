@@ -6,7 +6,7 @@
 
 with
 
-subscription_events as {{ cdp_not_materialized() }} (
+subscription_events as (
 
     select * from {{ ref('stg_billing__subscription_events') }}
 

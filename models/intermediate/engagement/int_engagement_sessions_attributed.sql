@@ -15,7 +15,7 @@ app_sessions as (
 
 ),
 
-customer_ids as {{ cdp_not_materialized() }} (
+customer_ids as (
 
     select * from {{ ref('int_customer_ids') }}
 

@@ -3,13 +3,13 @@
     now sit in several customers (a component split) has one row per surviving id. -#}
 with
 
-customer_id_history as {{ cdp_not_materialized() }} (
+customer_id_history as (
 
     select * from {{ ref('int_customer_id_history') }}
 
 ),
 
-identity_components as {{ cdp_not_materialized() }} (
+identity_components as (
 
     select * from {{ ref('int_identity_components') }}
 

@@ -26,7 +26,7 @@ parameters as (
     select * from {{ ref('int_fs_parameters') }}
 ),
 
-person_records as {{ cdp_not_materialized() }} (
+person_records as (
     select * from {{ ref('int_person_records') }}
 ),
 

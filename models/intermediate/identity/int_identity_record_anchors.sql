@@ -18,7 +18,7 @@
     log_changes=true) }}
 with
 
-all_person_records as {{ cdp_not_materialized() }} (
+all_person_records as (
 
     select * from {{ ref('int_identity_records') }}
 

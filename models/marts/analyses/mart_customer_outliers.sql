@@ -5,7 +5,7 @@
 {%- set metrics = cdp_customer_outlier_metrics() | map(attribute='name') | list -%}
 with
 
-outlier_scores as {{ cdp_not_materialized() }} (
+outlier_scores as (
 
     select * from {{ ref('int_customer_outlier_scores') }}
 

@@ -6,7 +6,7 @@
     'other' when nothing matches. -#}
 with
 
-survey_responses as {{ cdp_not_materialized() }} (
+survey_responses as (
 
     select * from {{ ref('fct_survey_responses') }}
 

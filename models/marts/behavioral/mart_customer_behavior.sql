@@ -34,7 +34,7 @@ carts as (
 
 ),
 
-subscriptions as {{ cdp_not_materialized() }} (
+subscriptions as (
 
     select * from {{ ref('fct_subscriptions') }}
 

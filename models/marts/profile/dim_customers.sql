@@ -7,7 +7,7 @@
 
 with
 
-golden_records as {{ cdp_not_materialized() }} (
+golden_records as (
 
     select * from {{ ref('int_customer_golden_records') }}
 
