@@ -41,13 +41,14 @@
     {{ return(sources) }}
 {%- endmacro %}
 
-{#- The config of the record-incremental identity models: incremental by `record_key` (delete+insert, then
+{#- The config of the record-incremental identity models: incremental by `unique_key` (delete+insert, then
     the post-hook drops the tombstones, the rows whose `tombstone_column` is NULL) where the adapter can delete
     rows, a table on Spark (which runs no hook given here). Also declares the base models the incremental
-    branch reads (cdp_identity_touched_records refs them only in an incremental run, which dbt's parser never
-    sees). `log_changes`: also keep a change log of the records each run rewrites (cdp_identity_change_log).
+    branch of the stage's head reads (cdp_identity_touched_records refs them only in an incremental run, which
+    dbt's parser never sees; for the models after the head the declaration is redundant). `log_changes`: also keep a change log of the records each run rewrites (cdp_identity_change_log).
     `log_customer_changes`: also keep the customer change feed (cdp_customer_changes; int_customer_ids).
-    `unique_key`: the key rows are replaced by (default record_key; int_fs_pair_comparisons: the pair). -#}
+    `unique_key`: the key rows are replaced by (default record_key; int_fs_pair_comparisons: the pair;
+    int_identity_edges: edge_id). -#}
 {% macro cdp_identity_incremental_config(
     pre_hook=[], post_hook=[], tombstone_column='identifier_type', log_changes=false, log_customer_changes=false,
     unique_key='record_key') -%}
@@ -120,8 +121,12 @@ select distinct record_key from {{ arg_dict['temp_relation'] }}
 {% macro cdp_identity_drop_change_log_on_full_build(change_log=none) -%}
     {%- if execute and not is_incremental() -%}
         {%- if change_log is not none %}
+            {#- the hook drops the log right after rendering: tell dbt's relation cache, which consumers read -#}
+            {%- do adapter.cache_dropped(change_log) %}
     drop table if exists {{ change_log }}
         {%- else %}
+            {%- do adapter.cache_dropped(cdp_identity_change_log(this)) %}
+            {%- do adapter.cache_dropped(cdp_identity_anchor_change_log(this)) %}
     drop table if exists {{ cdp_identity_change_log(this) }};
     drop table if exists {{ cdp_identity_anchor_change_log(this) }}
         {%- endif -%}
@@ -164,11 +169,11 @@ select distinct record_key from {{ arg_dict['temp_relation'] }}
 {%- endmacro %}
 
 {#- Pre-hook of the consumer of the change logs `change_logs` (relations, cdp_identity_change_log /
-    cdp_identity_node_change_log): an incremental run that misses one of them (its producer was built whole,
-    or the consumer never read it) empties the consumer, which then writes every record: cheaper than
-    replacing every row by key. The consumer's own change logs, if it keeps any (record, anchor), are dropped
-    too, so that their consumers read everything in turn; a customer change feed it keeps starts over
-    (cdp_customer_changes_restart). -#}
+    cdp_identity_node_change_log / cdp_identity_anchor_change_log): an incremental run that misses one of them
+    (its producer was built whole, or the consumer never read it) empties the consumer, which then writes every
+    row: cheaper than replacing every row by key. The consumer's own change logs, if it keeps any (record,
+    anchor), are dropped too, so that their consumers read everything in turn; a customer change feed it keeps
+    starts over (cdp_customer_changes_restart). -#}
 {% macro cdp_identity_empty_without_change_logs(change_logs) -%}
     {%- if execute and is_incremental() -%}
         {%- if not cdp_identity_change_logs_readable(change_logs) %}

@@ -42,6 +42,7 @@ probabilistic_links as (
 changed_anchors as (
 
     select distinct node_key from {{ anchor_log }}
+    where node_key is not null
 
 ),
 

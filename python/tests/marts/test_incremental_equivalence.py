@@ -25,6 +25,7 @@ RECORD_INCREMENTAL = {
     "int_identity_observations": "touched_records",
     "int_identity_observations_assessed": "touched_records",
     "int_identity_record_anchors": "int_identity_observations_assessed__changed_records",
+    "int_identity_edges": "int_identity_record_anchors__changed_anchors",
     "int_identity_components": "clusters_to_write",
     "int_customer_ids": "int_identity_components__changed_nodes",
     "int_person_records": "touched_records",
