@@ -104,20 +104,22 @@ records_read as (
 
 ),
 
-{#- Every other value holds the same records as before: it keeps its verdict. -#}
+{#- The values that were over the limit, and whether they are touched. An untouched value holds the same records
+    as before: it keeps its verdict. A touched value's verdict is judged again, and compared with this one: a
+    row of a value shows over_limit unless a check before it rejected the row, and those checks do not depend on
+    other records (a change to their config judges everything again). -#}
 previous_over_limit_values as (
 
     select distinct
         previous.identifier_type,
-        previous.identifier_value
+        previous.identifier_value,
+        touched_values.identifier_value is not null as is_touched
     from {{ this }} as previous
     left join touched_values
         on
             previous.identifier_type = touched_values.identifier_type
             and previous.identifier_value = touched_values.identifier_value
-    where
-        previous.rejected_reason = 'over_limit'
-        and touched_values.identifier_value is null
+    where previous.rejected_reason = 'over_limit'
 
 ),
 
@@ -347,40 +349,38 @@ over_limit_values as (
         identifier_type,
         identifier_value
     from previous_over_limit_values
+    where not is_touched
     {%- endif %}
 
 ),
 {%- if is_incremental() %}
 
-{#- The touched values that were over the limit: a row of a value shows over_limit unless a check before it
-    rejected the row, and those checks do not depend on other records (a change to their config judges
-    everything again). -#}
-previous_touched_over_limit_values as (
-
-    select distinct
-        previous.identifier_type,
-        previous.identifier_value
-    from {{ this }} as previous
-    inner join touched_values
-        on
-            previous.identifier_type = touched_values.identifier_type
-            and previous.identifier_value = touched_values.identifier_value
-    where previous.rejected_reason = 'over_limit'
-
-),
-
 verdict_changed_values as (
 
     (
-        select * from judged_over_limit_values
+        select
+            identifier_type,
+            identifier_value
+        from judged_over_limit_values
         except
-        select * from previous_touched_over_limit_values
+        select
+            identifier_type,
+            identifier_value
+        from previous_over_limit_values
+        where is_touched
     )
     union all
     (
-        select * from previous_touched_over_limit_values
+        select
+            identifier_type,
+            identifier_value
+        from previous_over_limit_values
+        where is_touched
         except
-        select * from judged_over_limit_values
+        select
+            identifier_type,
+            identifier_value
+        from judged_over_limit_values
     )
 
 ),
