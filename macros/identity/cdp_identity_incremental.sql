@@ -45,7 +45,8 @@
     the post-hook drops the tombstones, the rows whose `tombstone_column` is NULL) where the adapter can delete
     rows, a table on Spark (which runs no hook given here). Also declares the base models the incremental
     branch of the stage's head reads (cdp_identity_touched_records refs them only in an incremental run, which
-    dbt's parser never sees; for the models after the head the declaration is redundant). `log_changes`: also keep a change log of the records each run rewrites (cdp_identity_change_log).
+    dbt's parser never sees; for the models after the head the declaration is redundant). `log_changes`: also
+    keep a change log of the records each run rewrites (cdp_identity_change_log).
     `log_customer_changes`: also keep the customer change feed (cdp_customer_changes; int_customer_ids).
     `unique_key`: the key rows are replaced by (default record_key; int_fs_pair_comparisons: the pair;
     int_identity_edges: edge_id). -#}
@@ -125,12 +126,19 @@ select distinct record_key from {{ arg_dict['temp_relation'] }}
             {%- do adapter.cache_dropped(change_log) %}
     drop table if exists {{ change_log }}
         {%- else %}
-            {%- do adapter.cache_dropped(cdp_identity_change_log(this)) %}
-            {%- do adapter.cache_dropped(cdp_identity_anchor_change_log(this)) %}
-    drop table if exists {{ cdp_identity_change_log(this) }};
-    drop table if exists {{ cdp_identity_anchor_change_log(this) }}
+    {{ cdp_identity_drop_own_change_logs() }}
         {%- endif -%}
     {%- endif -%}
+{%- endmacro %}
+
+{#- SQL dropping the calling model's own change logs (record and anchor; either may not exist), with dbt's
+    relation cache told at once: a hook runs the SQL right after rendering, and the strategy and the consumers
+    ask the cache whether a log exists. -#}
+{% macro cdp_identity_drop_own_change_logs() -%}
+    {%- for change_log in [cdp_identity_change_log(this), cdp_identity_anchor_change_log(this)] %}
+        {%- do adapter.cache_dropped(change_log) %}
+    drop table if exists {{ change_log }}{{ ';' if not loop.last }}
+    {%- endfor %}
 {%- endmacro %}
 
 {#- The anchor change log of int_identity_record_anchors (`<model>__changed_anchors`, one column node_key): the
@@ -177,12 +185,8 @@ select distinct record_key from {{ arg_dict['temp_relation'] }}
 {% macro cdp_identity_empty_without_change_logs(change_logs) -%}
     {%- if execute and is_incremental() -%}
         {%- if not cdp_identity_change_logs_readable(change_logs) %}
-            {#- the hook drops the log right after rendering: tell dbt's relation cache, which the strategy reads -#}
-            {%- do adapter.cache_dropped(cdp_identity_change_log(this)) %}
-            {%- do adapter.cache_dropped(cdp_identity_anchor_change_log(this)) %}
     delete from {{ this }};
-    drop table if exists {{ cdp_identity_change_log(this) }};
-    drop table if exists {{ cdp_identity_anchor_change_log(this) }}
+    {{ cdp_identity_drop_own_change_logs() }}
             {%- if load_relation(cdp_customer_changes(this)) is not none %};
     {{ cdp_customer_changes_restart(everything=true) }}
             {%- endif -%}
