@@ -1,0 +1,1 @@
+"""Meta Custom Audiences: hashed identifiers added to / removed from a customer-list audience."""
