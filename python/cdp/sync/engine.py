@@ -188,7 +188,8 @@ class SyncEngine:
         compared as (
             select
                 coalesce(eligible.record_key, state.record_key) as record_key,
-                eligible.payload,
+                -- a row that leaves is removed with the fields it was last sent with
+                coalesce(eligible.payload, state.payload) as payload,
                 eligible.payload_hash,
                 state.destination_id,
                 case
@@ -290,7 +291,7 @@ class SyncEngine:
                 insert into {SCHEMA}.sync_plan
                 select
                     {_lit(run_id)},
-                    (case operation {order} end) * {BATCH_RANGE}
+                    cast(case operation {order} end as bigint) * {BATCH_RANGE}
                     + (row_number() over (partition by operation order by record_key) - 1) // {size},
                     record_key, operation, change_reason, payload_hash, payload, destination_id, null
                 from _cdp_diff
@@ -548,6 +549,7 @@ class SyncEngine:
                 select
                     {sync_id}, p.record_key,
                     case when p.rejection_reason is null then p.payload_hash end,
+                    p.payload,
                     p.destination_id,
                     case when p.rejection_reason is null then 'synced' else 'rejected' end,
                     p.rejection_reason,
@@ -600,11 +602,16 @@ class SyncEngine:
                 [run_id],
             ).fetchall()
         )
+        unchanged, skipped = con.execute(
+            f"select unchanged_rows, skipped_rows from {SCHEMA}.sync_runs where run_id = ?", [run_id]
+        ).fetchall()[0]
         return RunSummary(
             run_id=run_id,
             sync_id=job.sync_id,
             status=status,
             planned={k: int(v) for k, v in planned.items()},
+            unchanged=int(unchanged or 0),
+            skipped=int(skipped or 0),
             sent=int(sent),
             rejected=int(rejected),
             failed_batches=int(failed),

@@ -5,8 +5,9 @@ sources in models/audiences/_sync__sources.yml, never built by dbt):
 - ``sync_plan``: the rows a run planned to send, batch by batch, with their payloads, so a killed run resumes
   with exactly the same batches and idempotency keys.
 - ``sync_batches``: each planned batch, its idempotency key and whether the destination acknowledged it.
-- ``sync_state``: what each destination holds after the last acknowledged batch (payload hash, the
-  destination's id for the row, and whether it was rejected: rejected rows are sent again on the next run).
+- ``sync_state``: what each destination holds after the last acknowledged batch (the payload and its hash,
+  the destination's id for the row, and whether it was rejected: rejected rows are sent again on the next
+  run).
 - ``sync_rejections``: every row a destination refused, with its reason, per run."""
 
 from __future__ import annotations
@@ -66,6 +67,7 @@ create table if not exists {SCHEMA}.sync_state (
     sync_id varchar not null,
     record_key varchar not null,
     payload_hash varchar,
+    payload varchar,                -- the fields last sent (removals send them again: Meta matches on them)
     destination_id varchar,
     status varchar not null,        -- synced, rejected
     reason varchar,

@@ -1,0 +1,181 @@
+"""The sync engine's promises beyond the per-destination contract, over real HTTP to the webhook emulator:
+a run killed at any point and run again loses nothing and applies nothing twice; a batch that keeps failing is
+given up, reported and sent again next run; timeouts and dropped connections are retried; requests are paced;
+a vendor's own throttling is absorbed; dry runs send nothing; insert-only and update-only modes hold."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import duckdb
+
+from cdp.destinations.base import Row
+from cdp.destinations.emulator import Fault
+from cdp.destinations.webhook.emulator import WebhookApp
+from cdp.sync.engine import SyncEngine
+from cdp.sync.ratelimit import backoff_seconds
+from tests.activation.conftest import AUDIENCE, Warehouse, customer, make_job
+
+FIELDS = {"email": "email", "first_name": "first_name", "score": "score"}
+PYTHON_DIR = Path(__file__).resolve().parents[2]
+
+
+def _keys(app: WebhookApp) -> set[str]:
+    return set(app.records.get(AUDIENCE, {}))
+
+
+def test_killed_run_resumes_without_loss_or_duplicates(warehouse: Warehouse, serve, tmp_path: Path):
+    members = [customer(i) for i in range(1, 401)]
+    warehouse.set_members(members)
+    warehouse.con.close()  # one writer per DuckDB file: the child process takes it
+    app = WebhookApp(token=None)
+    server = serve(app)
+    child = textwrap.dedent(
+        f"""
+        import duckdb
+        from cdp.sync.engine import SyncEngine
+        from tests.activation.conftest import make_job
+        job = make_job("webhook", {server.url!r}, {FIELDS!r}, token_env="", batch_size=10,
+                       rate_limit_per_second=25.0, concurrency=2)
+        SyncEngine(duckdb.connect({str(warehouse.path)!r}), progress=False, commit_every_seconds=0.2).run(job)
+        raise SystemExit("the run was meant to be killed before it finished")
+        """
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", child], cwd=PYTHON_DIR, env={**os.environ, "PYTHONPATH": str(PYTHON_DIR)}
+    )
+    deadline = time.monotonic() + 60
+    while app.stats["served"] < 12 and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.01)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    delivered_before_kill = len(_keys(app))
+    assert 0 < delivered_before_kill < 400, "the kill must land mid-run"
+
+    con = duckdb.connect(str(warehouse.path))
+    try:
+        assert con.execute("select status from cdp_sync.sync_runs").fetchall() == [("running",)]
+        job = make_job("webhook", server.url, FIELDS, token_env="", batch_size=10)
+        resumed, fresh = SyncEngine(con, progress=False).run(job)
+        assert resumed.resumed and resumed.status == "succeeded"
+        assert fresh.planned_rows == 0  # the resumed plan covered everything
+        assert _keys(app) == {m["customer_id"] for m in members}
+        # Every row applied exactly once, though batches acknowledged but not committed were sent again.
+        assert set(app.applied.values()) == {1}
+        assert con.execute("select count(*) from cdp_sync.sync_state where status = 'synced'").fetchall() == [
+            (400,)
+        ]
+    finally:
+        con.close()
+
+
+def test_batch_that_keeps_failing_is_given_up_then_resent(warehouse: Warehouse, serve, engine: SyncEngine):
+    warehouse.set_members([customer(i) for i in range(1, 31)])
+    app = WebhookApp(token=None)
+    server = serve(app)
+    app.inject(Fault(status=500, count=3))
+    job = make_job("webhook", server.url, FIELDS, token_env="", batch_size=10, concurrency=1, max_attempts=3)
+    (summary,) = engine.run(job)
+    assert summary.failed_batches == 1 and summary.status == "partial"
+    error = warehouse.scalar("select error from cdp_sync.sync_batches where status = 'failed'")
+    assert "gave up after 3 tries" in error and "HTTP 500" in error
+    assert len(_keys(app)) == 20
+    (again,) = engine.run(job)
+    assert again.planned == {"upsert": 10} and again.status == "succeeded"
+    assert len(_keys(app)) == 30
+
+
+def test_timeouts_and_dropped_connections_are_retried(warehouse: Warehouse, serve, engine: SyncEngine):
+    warehouse.set_members([customer(i) for i in range(1, 21)])
+    app = WebhookApp(token=None)
+    server = serve(app)
+    app.inject(Fault(delay=1.5, count=1))
+    app.inject(Fault(drop=True, count=1))
+    job = make_job("webhook", server.url, FIELDS, token_env="", batch_size=5, timeout_seconds=0.5)
+    (summary,) = engine.run(job)
+    assert summary.status == "succeeded" and len(_keys(app)) == 20
+    assert warehouse.scalar("select max(attempts) from cdp_sync.sync_batches") >= 2
+
+
+def test_requests_are_paced_by_the_rate_limit(warehouse: Warehouse, serve, engine: SyncEngine):
+    warehouse.set_members([customer(i) for i in range(1, 101)])
+    app = WebhookApp(token=None)
+    server = serve(app)
+    job = make_job("webhook", server.url, FIELDS, token_env="", batch_size=5, rate_limit_per_second=20)
+    started = time.monotonic()
+    engine.run(job)
+    assert time.monotonic() - started >= 19 / 20  # 20 requests, 1/20 s apart
+    assert app.stats["throttled"] == 0
+
+
+def test_vendor_throttling_without_retry_after_is_absorbed(warehouse: Warehouse, serve, engine: SyncEngine):
+    warehouse.set_members([customer(i) for i in range(1, 61)])
+    app = WebhookApp(token=None, rate_limit=(4, 0.5))
+    server = serve(app)
+    job = make_job("webhook", server.url, FIELDS, token_env="", batch_size=5, concurrency=4, max_attempts=10)
+    (summary,) = engine.run(job)
+    assert app.stats["throttled"] > 0
+    assert summary.status == "succeeded" and len(_keys(app)) == 60
+
+
+def test_dry_run_sends_nothing_and_shows_a_sample(warehouse: Warehouse, serve, engine: SyncEngine):
+    warehouse.set_members([customer(i) for i in range(1, 6)])
+    app = WebhookApp(token=None)
+    server = serve(app)
+    (summary,) = engine.run(
+        make_job("webhook", server.url, FIELDS, token_env=""), dry_run=True, sample_size=2
+    )
+    assert (
+        summary.status == "dry_run" and summary.planned == {"upsert": 5} and summary.reasons == {"added": 5}
+    )
+    assert [row["key"] for row in summary.sample["upsert"]["rows"]] == ["cus_000001", "cus_000002"]
+    assert app.stats["requests"] == 0
+    assert warehouse.scalar("select count(*) from cdp_sync.sync_state") == 0
+    assert warehouse.scalar("select status from cdp_sync.sync_runs") == "dry_run"
+
+
+def test_insert_only_and_update_only_modes(warehouse: Warehouse, serve, engine: SyncEngine):
+    members = [customer(i) for i in range(1, 6)]
+    warehouse.set_members(members)
+    app = WebhookApp(token=None)
+    server = serve(app)
+    insert_job = make_job("webhook", server.url, FIELDS, token_env="", mode="insert")
+    engine.run(insert_job)
+    members[0]["score"] = 100
+    warehouse.set_members(members)
+    (summary,) = engine.run(insert_job)
+    assert summary.planned == {} and summary.skipped == 1  # insert-only never updates
+    assert app.records[AUDIENCE]["cus_000001"]["score"] == 1
+
+    # Update-only to another receiver: nobody exists there, so every row is refused as not found.
+    other = WebhookApp(token=None)
+    update_job = make_job("webhook", serve(other).url, FIELDS, token_env="", mode="update", name="other_hook")
+    (summary,) = engine.run(update_job)
+    assert summary.rejected == 5
+    reasons = warehouse.con.execute("select distinct reason from cdp_sync.sync_rejections").fetchall()
+    assert reasons == [("not found",)]
+
+
+def test_an_idempotency_key_is_applied_once(serve):
+    app = WebhookApp(token=None)
+    job = make_job("webhook", serve(app).url, FIELDS, token_env="")
+    rows = [Row("cus_1", {"email": "a@example.com"}), Row("cus_2", {"email": "b@example.com"})]
+    job.destination.send("upsert", rows, "key-1")
+    job.destination.send("upsert", rows, "key-1")
+    assert app.applied[(AUDIENCE, "cus_1", "upsert")] == 1
+
+
+def test_backoff_honours_retry_after_and_grows_exponentially():
+    import random
+
+    rng = random.Random(7)
+    assert 2.0 <= backoff_seconds(1, 2.0, rng=rng) <= 3.0
+    draws = [max(backoff_seconds(attempt, None, rng=rng) for _ in range(200)) for attempt in (1, 3, 5)]
+    assert draws[0] <= 0.5 and 1.0 < draws[1] <= 2.0 and 4.0 < draws[2] <= 8.0
+    assert backoff_seconds(20, None, rng=rng) <= 30.0
