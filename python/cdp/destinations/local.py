@@ -1,6 +1,5 @@
 """Local emulators for the destinations declared in destinations.yml: one server per destination whose type
-has
-an emulator (file exports need none), for the main job (``cdp sync --emulators``) and the benchmarks."""
+has an emulator (file exports need none), for the main job (``cdp sync --emulators``) and the benchmarks."""
 
 from __future__ import annotations
 
@@ -8,16 +7,8 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 
 from cdp.activation.spec import DestinationSpec
-from cdp.destinations.emulator import EmulatorServer, VendorApp
-
-
-def emulator_apps() -> dict[str, type[VendorApp]]:
-    """Destination type -> its emulator."""
-    from cdp.destinations.hubspot.emulator import HubSpotApp
-    from cdp.destinations.meta_custom_audiences.emulator import MetaApp
-    from cdp.destinations.webhook.emulator import WebhookApp
-
-    return {"hubspot": HubSpotApp, "meta_custom_audiences": MetaApp, "webhook": WebhookApp}
+from cdp.destinations import emulator_apps
+from cdp.destinations.emulator import EmulatorServer
 
 
 @contextmanager

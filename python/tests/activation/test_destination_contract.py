@@ -7,83 +7,26 @@ delivered; a row the vendor refuses is reported with the vendor's reason and the
 
 from __future__ import annotations
 
-import csv
-import hashlib
+import importlib
+import pkgutil
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
-from cdp.destinations.emulator import Fault, VendorApp
-from cdp.destinations.hubspot.emulator import HubSpotApp
-from cdp.destinations.meta_custom_audiences.emulator import MetaApp
-from cdp.destinations.webhook.emulator import WebhookApp
-from tests.activation.conftest import AUDIENCE, customer, make_job
+from cdp.destinations import registry
+from cdp.destinations.emulator import Fault
+from tests.activation import destinations as cases
+from tests.activation.conftest import customer, make_job
+from tests.activation.contract_case import Case
 
-
-def _sha(value: str) -> str:
-    return hashlib.sha256(value.encode()).hexdigest()
-
-
-def _file_emails(directory: Path) -> set[str]:
-    """Replay the export's part files in the order they were written."""
-    held: set[str] = set()
-    for path in sorted((directory / AUDIENCE).glob("*.csv"), key=lambda p: p.stat().st_mtime_ns):
-        with path.open(newline="", encoding="utf-8") as handle:
-            for row in csv.DictReader(handle):
-                (held.discard if row["operation"] == "remove" else held.add)(row["email"])
-    return held
-
-
-@dataclass
-class Case:
-    """How to run the contract against one destination: its emulator, mapping, and how to read what it holds
-    (as e-mail addresses, hashed for Meta)."""
-
-    type: str
-    app: Callable[[], VendorApp] | None
-    fields: dict[str, str]
-    held: Callable[[VendorApp | None, Path], set[str]]
-    expect: Callable[[str], str] = str
-    bad_row: dict | None = None  # overrides that make the vendor refuse a row
-    options: dict | None = None
-
-
-CASES = [
-    Case(
-        "webhook",
-        WebhookApp,
-        {"email": "email", "first_name": "first_name", "score": "score"},
-        lambda app, _: {r["email"] for r in app.records.get(AUDIENCE, {}).values()},
-        bad_row={"email": "not-an-email"},
-        options={"consent_channel": "email"},
-    ),
-    Case(
-        "hubspot",
-        HubSpotApp,
-        {"email": "email", "firstname": "first_name", "cdp_score": "score"},
-        lambda app, _: {c["email"] for c in app.contacts.values()},
-        bad_row={"email": "broken@address"},
-    ),
-    Case(
-        "meta_custom_audiences",
-        MetaApp,
-        {"EMAIL": "email", "PHONE": "phone_e164", "FN": "first_name", "COUNTRY": "country_code"},
-        lambda app, _: {value for a in app.audiences.values() for key, value in a["users"] if key == "EMAIL"},
-        expect=_sha,
-        bad_row={"email": None, "phone_e164": None},
-        options={"ad_account_id": "act_1001"},
-    ),
-    Case(
-        "file_export",
-        None,
-        {"email": "email", "first_name": "first_name", "score": "score"},
-        lambda _, directory: _file_emails(directory),
-        options={"consent_channel": "email"},
-    ),
+CASES: list[Case] = [
+    importlib.import_module(f"{cases.__name__}.{module.name}").CASE
+    for module in pkgutil.iter_modules(cases.__path__)
 ]
+
+
+def test_every_destination_runs_the_contract():
+    assert sorted(case.type for case in CASES) == sorted(registry())
 
 
 @pytest.fixture(params=CASES, ids=[case.type for case in CASES])
