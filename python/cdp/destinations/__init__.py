@@ -44,7 +44,7 @@ def registry() -> dict[str, type[Destination]]:
 
 @cache
 def emulator_apps() -> dict[str, type[VendorApp]]:
-    """Destination type -> the emulator of its vendor's API (file_export and other non-HTTP types have none)."""
+    """Destination type -> its vendor API emulator (file_export and other non-HTTP types have none)."""
     out = {}
     for folder in _folders():
         for cls in _classes(f"{__name__}.{folder}.emulator", VendorApp):

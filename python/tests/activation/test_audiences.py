@@ -109,7 +109,7 @@ def _bucket(audience: str, customer_id: str) -> int:
     return int(hashlib.md5(f"{audience}:{customer_id}".encode()).hexdigest()[:8], 16) % 100
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def built(duckdb_project: DbtProject):
     con = duckdb.connect(str(duckdb_project.duckdb_path), read_only=True)
     yield con
