@@ -8,6 +8,7 @@ vendor refuses as a whole raises ``BatchRejected`` (every row is rejected with i
 
 from __future__ import annotations
 
+import json
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -19,14 +20,35 @@ from cdp.activation.spec import DestinationSpec, SyncSpec
 OPERATIONS = ("upsert", "update", "insert", "remove")
 
 
-@dataclass(frozen=True)
 class Row:
     """One record to send: its key (the customer id), the fields mapped for this destination, and the id the
-    destination gave it when it was last synced (needed by vendors that delete by their own id)."""
+    destination gave it when it was last synced (needed by vendors that delete by their own id).
 
-    key: str
-    fields: dict[str, Any]
-    destination_id: str | None = None
+    The engine hands the fields over as the JSON text the warehouse built; ``fields`` parses it on first use
+    and ``fields_json`` gives it back untouched, so a destination that posts JSON as is never parses it."""
+
+    __slots__ = ("_fields", "_json", "destination_id", "key")
+
+    def __init__(self, key: str, fields: dict[str, Any] | str | None, destination_id: str | None = None):
+        self.key = key
+        self._json = fields if isinstance(fields, str) else None
+        self._fields = fields if isinstance(fields, dict) else ({} if fields is None else None)
+        self.destination_id = destination_id
+
+    @property
+    def fields(self) -> dict[str, Any]:
+        if self._fields is None:
+            self._fields = json.loads(self._json)
+        return self._fields
+
+    @property
+    def fields_json(self) -> str:
+        if self._json is None:
+            self._json = json.dumps(self._fields, separators=(",", ":"), ensure_ascii=False, default=str)
+        return self._json
+
+    def __repr__(self) -> str:
+        return f"Row({self.key!r}, {self.fields_json})"
 
 
 @dataclass

@@ -24,7 +24,6 @@ All SQL here is DuckDB (the embedded default warehouse)."""
 
 from __future__ import annotations
 
-import json
 import random
 import time
 import uuid
@@ -115,7 +114,7 @@ class SyncEngine:
         con: duckdb.DuckDBPyConnection,
         *,
         progress: bool | None = None,
-        commit_every_seconds: float = 0.5,
+        commit_every_seconds: float = 1.0,
         window_batches: int = 64,
         rng: random.Random | None = None,
         on_batch_sent: Callable[[int], None] | None = None,
@@ -332,7 +331,7 @@ class SyncEngine:
                 """,
                 [operation],
             ).fetchall()
-            batch = [Row(key, json.loads(payload) if payload else {}, dest) for key, payload, dest in rows]
+            batch = [Row(key, payload, dest) for key, payload, dest in rows]
             summary.sample[operation] = job.destination.preview(operation, batch)
         self.con.execute("drop table _cdp_diff")
         self._log_run(job, run_id, "dry_run", planned, unchanged, skipped)
@@ -368,7 +367,7 @@ class SyncEngine:
                     select
                         w.batch_no, any_value(w.operation), any_value(w.idempotency_key),
                         list(p.record_key order by p.record_key),
-                        '[' || string_agg(coalesce(p.payload, 'null'), ',' order by p.record_key) || ']',
+                        list(p.payload order by p.record_key),
                         list(p.destination_id order by p.record_key)
                     from window_batches as w
                     inner join {SCHEMA}.sync_plan as p on p.run_id = ? and p.batch_no = w.batch_no
@@ -380,15 +379,14 @@ class SyncEngine:
                 if not rows:
                     return
                 for batch_no, operation, key, record_keys, payloads, destination_ids in rows:
-                    fields = json.loads(payloads)
                     yield Batch(
                         batch_no,
                         operation,
                         key,
                         [
-                            Row(record_key, payload or {}, destination_id)
+                            Row(record_key, payload, destination_id)
                             for record_key, payload, destination_id in zip(
-                                record_keys, fields, destination_ids, strict=True
+                                record_keys, payloads, destination_ids, strict=True
                             )
                         ],
                     )
@@ -509,15 +507,18 @@ class SyncEngine:
                 """,
                 [run_id],
             )
-            con.execute(
-                f"""
-                update {SCHEMA}.sync_plan as p
-                set destination_id = coalesce(r.destination_id, p.destination_id), rejection_reason = r.reason
-                from _acked_rows as r
-                where p.run_id = ? and p.batch_no = r.batch_no and p.record_key = r.record_key
-                """,
-                [run_id],
-            )
+            if row_table.num_rows:
+                con.execute(
+                    f"""
+                    update {SCHEMA}.sync_plan as p
+                    set
+                        destination_id = coalesce(r.destination_id, p.destination_id),
+                        rejection_reason = r.reason
+                    from _acked_rows as r
+                    where p.run_id = ? and p.batch_no = r.batch_no and p.record_key = r.record_key
+                    """,
+                    [run_id],
+                )
             con.execute("commit")
         except BaseException:
             con.execute("rollback")
@@ -545,7 +546,17 @@ class SyncEngine:
             )
             con.execute(
                 f"""
-                insert or replace into {SCHEMA}.sync_state
+                delete from {SCHEMA}.sync_state
+                where sync_id = {sync_id} and record_key in (
+                    -- every row acknowledged, but a refused removal: the destination still holds it
+                    select p.record_key {done}
+                    and not (p.operation = 'remove' and p.rejection_reason is not null)
+                )
+                """
+            )
+            con.execute(
+                f"""
+                insert into {SCHEMA}.sync_state
                 select
                     {sync_id}, p.record_key,
                     case when p.rejection_reason is null then p.payload_hash end,
@@ -555,14 +566,6 @@ class SyncEngine:
                     p.rejection_reason,
                     current_timestamp, p.run_id
                 {done} and p.operation != 'remove'
-                """
-            )
-            con.execute(
-                f"""
-                delete from {SCHEMA}.sync_state
-                where sync_id = {sync_id} and record_key in (
-                    select p.record_key {done} and p.operation = 'remove' and p.rejection_reason is null
-                )
                 """
             )
             sent, rejected = con.execute(

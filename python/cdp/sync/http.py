@@ -83,12 +83,19 @@ class JsonClient:
         *,
         params: dict[str, str] | None = None,
         headers: dict[str, str] | None = None,
+        raw: bytes | None = None,
     ) -> Response:
         """Send one request. 2xx (and 207) return; 429, 5xx, timeouts and connection errors raise
         RetryableError;
-        other 4xx raise BatchRejected with the vendor's message."""
+        other 4xx raise BatchRejected with the vendor's message. ``raw``: a body already encoded as JSON."""
         url = self.prefix + path + (f"?{urlencode(params)}" if params else "")
-        payload = None if body is None else json.dumps(body, separators=(",", ":")).encode()
+        payload = (
+            raw
+            if raw is not None
+            else None
+            if body is None
+            else json.dumps(body, separators=(",", ":")).encode()
+        )
         try:
             connection = self._connection()
             connection.request(method, url, body=payload, headers={**self.headers, **(headers or {})})

@@ -60,8 +60,7 @@ create table if not exists {SCHEMA}.sync_batches (
     status varchar not null,        -- pending, done, failed
     attempts integer,
     error varchar,
-    finished_at timestamp,
-    primary key (run_id, batch_no)
+    finished_at timestamp
 );
 create table if not exists {SCHEMA}.sync_state (
     sync_id varchar not null,
