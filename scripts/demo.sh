@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job, end to end on the embedded DuckDB default:
-#   set-up -> (optionally) generate raw data -> dbt build -> data-contract checks -> summaries -> identity scores.
+#   set-up -> (optionally) generate raw data -> dbt build -> data-contract checks -> summaries -> identity scores
+#   -> audiences synced to local emulators of the vendor APIs.
 # By default it builds the committed demo seeds. PEOPLE=100000 bash scripts/demo.sh generates that many people
 # as Parquet under data/raw/ and builds on those instead.
 set -euo pipefail
@@ -34,3 +35,7 @@ cdp marts summary --target dev
 
 echo "== identity resolution scored against the generator's hidden truth"
 cdp identity evaluate --truth "$truth_dir" --ceiling
+
+echo "== activation: the example audiences synced to local emulators of the vendors' APIs"
+# --full-resync: the emulators start empty on every run, so every member is sent again.
+cdp sync --emulators --full-resync

@@ -1,8 +1,8 @@
 """``cdp audiences compile``: writes one dbt model per audience declaration
-(``models/audiences/aud_<name>.sql``),
-the union of their memberships (``int_audience_members.sql``) and their yml (descriptions, column types copied
-from the source mart, tests, the enforced contract and the declaration itself as meta, which the sync engine
-reads from dbt's manifest). ``--check`` (run by the tests) fails when a committed file is out of date."""
+(``models/audiences/aud_<name>.sql``), the union of their memberships (``int_audience_members.sql``) and their
+yml (descriptions, column types copied from the source mart, tests, the enforced contract and the declaration
+itself as meta, which the sync engine reads from dbt's manifest). ``--check`` (run by the tests) fails when a
+committed file is out of date."""
 
 from __future__ import annotations
 
@@ -195,7 +195,24 @@ def models_yml(audiences: list[Audience]) -> dict:
             ],
         }
     )
-    return {"version": 2, "models": models}
+    exposures = [
+        {
+            "name": f"sync_{audience.name}__{sync.destination}",
+            "label": f"{audience.name} -> {sync.destination}",
+            "type": "application",
+            "maturity": "medium",
+            "description": (
+                f"`cdp sync` sends {audience.model} to destination {sync.destination} ({sync.mode} mode); "
+                f"the columns it reads: {', '.join(sorted(set(sync.fields.values())))}."
+            ),
+            "owner": {"name": "Marketing operations", "email": "marketing-ops@example.com"},
+            "depends_on": [f"ref('{audience.model}')"],
+            "config": {"meta": {"destination": sync.destination, "mode": sync.mode, "fields": sync.fields}},
+        }
+        for audience in audiences
+        for sync in audience.syncs
+    ]
+    return {"version": 2, "models": models, "exposures": exposures}
 
 
 class _PlainDumper(yaml.SafeDumper):

@@ -1,7 +1,6 @@
 """The typed form of an audience declaration (``activation/audiences/<name>.yml``) and of the destinations
-file
-(``activation/destinations.yml``). Loading validates everything a typo could break (unknown keys, operators,
-columns, modes, percentages) and names the file and the key in its error."""
+file (``activation/destinations.yml``). Loading validates everything a typo could break (unknown keys,
+operators, columns, modes, percentages) and names the file and the key in its error."""
 
 from __future__ import annotations
 

@@ -3,8 +3,7 @@
 A destination receives batches of rows (``Row``: the customer id and the mapped fields) for one operation and
 answers with the rows it refused and why (``BatchOutcome``). Throttling, server errors and timeouts raise
 ``RetryableError`` (the engine backs off and retries the same batch with the same idempotency key); a batch
-the
-vendor refuses as a whole raises ``BatchRejected`` (every row is rejected with its reason)."""
+the vendor refuses as a whole raises ``BatchRejected`` (every row is rejected with its reason)."""
 
 from __future__ import annotations
 
@@ -81,8 +80,8 @@ class ConfigError(ValueError):
 
 class Destination(ABC):
     """A vendor API. Subclasses declare their type (= folder name), the vendor's batch limit, its default
-    request
-    rate, the consent channel a person must have granted to be sent there, and the operations they support."""
+    request rate, the consent channel a person must have granted to be sent there, and the operations they
+    support."""
 
     type: ClassVar[str]
     max_batch_size: ClassVar[int]

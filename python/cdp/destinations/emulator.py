@@ -40,9 +40,8 @@ class Reply:
 @dataclass
 class Fault:
     """The next ``count`` requests whose path contains ``path`` get ``status`` (with ``retry_after``, header
-    and
-    vendor body), or wait ``delay`` seconds before being served (a client with a shorter timeout gives up), or
-    are cut off without an answer (``drop``)."""
+    and vendor body), or wait ``delay`` seconds before being served (a client with a shorter timeout gives
+    up), or are cut off without an answer (``drop``)."""
 
     status: int | None = None
     count: int = 1
@@ -77,8 +76,7 @@ class VendorApp:
         self.window: deque[float] = deque()
         self.stats = {"requests": 0, "throttled": 0, "faults": 0, "served": 0}
 
-    # --- set-up
-    # ----------------------------------------------------------------------------------------------
+    # --- set-up --------------------------------------------------------------------------------------------
     def route(self, method: str, pattern: str, handler: Handler) -> None:
         self.routes.append((method, re.compile(f"^{pattern}$"), handler))
 
@@ -86,8 +84,7 @@ class VendorApp:
         with self.lock:
             self.faults.append(fault)
 
-    # --- vendor-specific answers (override)
-    # ------------------------------------------------------------------
+    # --- vendor-specific answers (override) ----------------------------------------------------------------
     def throttled_reply(self, retry_after: float) -> Reply:
         return Reply(429, {"error": "rate limit exceeded"}, {"Retry-After": f"{retry_after:.3f}"})
 
@@ -101,8 +98,7 @@ class VendorApp:
         """What the emulator holds, for /__admin/state."""
         return {"stats": dict(self.stats)}
 
-    # --- request pipeline
-    # ------------------------------------------------------------------------------------
+    # --- request pipeline ----------------------------------------------------------------------------------
     def _take_fault(self, path: str) -> Fault | None:
         with self.lock:
             for fault in self.faults:

@@ -1,6 +1,6 @@
 """Run one vendor emulator in the foreground: ``python -m cdp.destinations.serve <type> [--port N]
-[--no-rate-limit] [--no-token]``. Prints its URL on the first line of stdout, then serves until killed
-(the benchmarks run the emulator in its own process so its memory and CPU are not the engine's)."""
+[--no-rate-limit] [--no-token]``. Prints its URL on the first line of stdout, then serves until killed (the
+benchmarks run the emulator in its own process so its memory and CPU are not the engine's)."""
 
 from __future__ import annotations
 

@@ -1,9 +1,8 @@
 """``cdp sync``: send the audiences to their destinations (only what changed since the last successful sync).
 
 ``--dry-run`` shows, per sync, what would be sent (counts per operation and reason, and a sample of the
-requests)
-without sending. ``--emulators`` starts the local vendor emulators and points every destination at them (the
-main job uses it, so a newcomer sees activation work without accounts)."""
+requests) without sending. ``--emulators`` starts the local vendor emulators and points every destination at
+them (the main job uses it, so a newcomer sees activation work without accounts)."""
 
 from __future__ import annotations
 
@@ -24,6 +23,9 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--dry-run", action="store_true", help="show what would be sent; send nothing")
     parser.add_argument("--sample", type=int, default=2, help="rows per operation shown by --dry-run")
     parser.add_argument("--emulators", action="store_true", help="send to local emulators of the vendor APIs")
+    parser.add_argument(
+        "--full-resync", action="store_true", help="forget the sync state first: send every row again"
+    )
     parser.add_argument(
         "--progress", action=argparse.BooleanOptionalAction, default=None, help="progress bars"
     )
@@ -67,6 +69,8 @@ def _sync(args: argparse.Namespace) -> int:
         engine = SyncEngine(con, progress=args.progress)
         failed = False
         for job in jobs:
+            if args.full_resync and not args.dry_run:
+                engine.reset(job)
             for summary in engine.run(job, dry_run=args.dry_run, sample_size=args.sample):
                 print(_describe(job.sync.mode, summary))
                 if args.dry_run:

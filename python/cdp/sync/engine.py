@@ -3,22 +3,20 @@
 A run of one sync (an audience to one destination):
 
 1. **Resume** any run of this sync that was killed: its unacknowledged batches are sent again exactly as
-planned,
-   with the same idempotency keys, then its results are applied. Nothing is lost and nothing is planned twice.
+   planned, with the same idempotency keys, then its results are applied. Nothing is lost and nothing is
+   planned twice.
 2. **Plan** (one transaction): the audience rows the sync may send (its groups; consent granted for the
    destination's channel; no erasure request) are diffed in SQL against ``sync_state``: new rows are added,
    rows whose mapped payload changed are updated, rows the destination rejected last time are retried, and
    rows that left are removed (mirror mode) or, in every mode, when they withdrew consent or asked to be
-   erased.
-   The plan is written with batch numbers and idempotency keys before anything is sent.
+   erased. The plan is written with batch numbers and idempotency keys before anything is sent.
 3. **Send**: batches are read a window at a time (memory stays flat), paced by the destination's rate limit,
    sent by ``concurrency`` workers, retried on 429 / 5xx / timeouts with exponential backoff and jitter (the
    vendor's Retry-After when it sends one, which also pauses the other workers). Acknowledgements are
-   committed
-   in groups; a batch acknowledged but not yet committed when the run dies is re-sent with the same key.
+   committed in groups; a batch acknowledged but not yet committed when the run dies is re-sent with the same
+   key.
 4. **Apply**: acknowledged rows update ``sync_state``, refused rows are written to ``sync_rejections`` with
-the
-   destination's reason (and retried next run), and the run's counts go to ``sync_runs``.
+   the destination's reason (and retried next run), and the run's counts go to ``sync_runs``.
 
 All SQL here is DuckDB (the embedded default warehouse)."""
 
@@ -127,8 +125,7 @@ class SyncEngine:
         self.on_batch_sent = on_batch_sent
         ensure_schema(con)
 
-    # --- public
-    # ----------------------------------------------------------------------------------------------
+    # --- public --------------------------------------------------------------------------------------------
     def run(self, job: SyncJob, *, dry_run: bool = False, sample_size: int = 3) -> list[RunSummary]:
         """Resume what a killed run left, then plan and send what changed; one summary per run touched."""
         summaries = []
@@ -143,8 +140,16 @@ class SyncEngine:
             summaries.append(self._send_and_apply(job, run_id, resumed=False))
         return summaries
 
-    # --- planning
-    # --------------------------------------------------------------------------------------------
+    def reset(self, job: SyncJob) -> None:
+        """Forget what the destination holds, so everything is sent again; abandon unfinished runs."""
+        self.con.execute(f"delete from {SCHEMA}.sync_state where sync_id = ?", [job.sync_id])
+        self.con.execute(
+            f"update {SCHEMA}.sync_runs set status = 'abandoned', finished_at = current_timestamp "
+            "where sync_id = ? and status = 'running'",
+            [job.sync_id],
+        )
+
+    # --- planning ------------------------------------------------------------------------------------------
     def _diff_sql(self, job: SyncJob) -> str:
         """One row per record key in the audience or the state: its operation (NULL: nothing to send), why
         (added, changed, retry, unchanged, left_audience, consent_withdrawn, erased) and the payload to
@@ -287,7 +292,10 @@ class SyncEngine:
             self._diff(job)
             con.execute(
                 f"""
-                insert into {SCHEMA}.sync_plan
+                insert into {SCHEMA}.sync_plan (
+                    run_id, batch_no, record_key, operation, change_reason, payload_hash, payload,
+                    destination_id, rejection_reason
+                )
                 select
                     {_lit(run_id)},
                     cast(case operation {order} end as bigint) * {BATCH_RANGE}
@@ -300,7 +308,10 @@ class SyncEngine:
             )
             con.execute(
                 f"""
-                insert into {SCHEMA}.sync_batches
+                insert into {SCHEMA}.sync_batches (
+                    run_id, batch_no, operation, idempotency_key, row_count, status, attempts, error,
+                    finished_at
+                )
                 select
                     run_id, batch_no, any_value(operation),
                     md5({_lit(job.sync_id)} || ':' || run_id || ':' || batch_no::varchar),
@@ -338,8 +349,7 @@ class SyncEngine:
         summary.seconds = time.monotonic() - started
         return summary
 
-    # --- sending
-    # ---------------------------------------------------------------------------------------------
+    # --- sending -------------------------------------------------------------------------------------------
     def _unfinished_runs(self, sync_id: str) -> list[str]:
         rows = self.con.execute(
             f"select run_id from {SCHEMA}.sync_runs where sync_id = ? and status = 'running' "
@@ -539,7 +549,9 @@ class SyncEngine:
         try:
             con.execute(
                 f"""
-                insert into {SCHEMA}.sync_rejections
+                insert into {SCHEMA}.sync_rejections (
+                    run_id, sync_id, record_key, operation, reason, rejected_at
+                )
                 select p.run_id, {sync_id}, p.record_key, p.operation, p.rejection_reason, current_timestamp
                 {done} and p.rejection_reason is not null
                 """
@@ -556,7 +568,10 @@ class SyncEngine:
             )
             con.execute(
                 f"""
-                insert into {SCHEMA}.sync_state
+                insert into {SCHEMA}.sync_state (
+                    sync_id, record_key, payload_hash, payload, destination_id, status, reason, synced_at,
+                    run_id
+                )
                 select
                     {sync_id}, p.record_key,
                     case when p.rejection_reason is null then p.payload_hash end,

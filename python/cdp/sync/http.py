@@ -86,8 +86,8 @@ class JsonClient:
         raw: bytes | None = None,
     ) -> Response:
         """Send one request. 2xx (and 207) return; 429, 5xx, timeouts and connection errors raise
-        RetryableError;
-        other 4xx raise BatchRejected with the vendor's message. ``raw``: a body already encoded as JSON."""
+        RetryableError; other 4xx raise BatchRejected with the vendor's message. ``raw``: a body already
+        encoded as JSON."""
         url = self.prefix + path + (f"?{urlencode(params)}" if params else "")
         payload = (
             raw

@@ -8,9 +8,8 @@ import time
 
 
 class RateLimiter:
-    """Spaces requests ``1 / per_second`` apart across threads (no bursts); ``hold`` pauses everyone, e.g.
-    for a
-    vendor's Retry-After. ``per_second`` None or 0: no limit (``hold`` still applies)."""
+    """Spaces requests ``1 / per_second`` apart across threads (no bursts); ``hold`` pauses everyone, e.g. for
+    a vendor's Retry-After. ``per_second`` None or 0: no limit (``hold`` still applies)."""
 
     def __init__(self, per_second: float | None):
         self.interval = 1.0 / per_second if per_second else 0.0
@@ -39,8 +38,7 @@ def backoff_seconds(
     rng: random.Random | None = None,
 ) -> float:
     """Seconds before try ``attempt + 1``: the vendor's Retry-After plus a little jitter when it sent one,
-    else
-    "full jitter" exponential backoff, uniform in [0, min(cap, base * 2 ** (attempt - 1))]."""
+    else "full jitter" exponential backoff, uniform in [0, min(cap, base * 2 ** (attempt - 1))]."""
     rng = rng or random
     if retry_after is not None:
         return retry_after + rng.uniform(0, min(1.0, 0.1 * retry_after + 0.05))

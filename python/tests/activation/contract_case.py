@@ -15,8 +15,8 @@ from cdp.destinations.emulator import VendorApp
 class Case:
     """type: the destination type; app: its emulator class (None: no HTTP); fields: a mapping that sends the
     member's e-mail; held(app, export_dir): the e-mail addresses the destination holds now, as ``expect``
-    renders them (``expect``: e.g. a SHA-256 for platforms that keep hashes); bad_row: overrides that make
-    the vendor refuse a row (None: it refuses none); options: the destination's options."""
+    renders them (``expect``: e.g. a SHA-256 for platforms that keep hashes); bad_row: overrides that make the
+    vendor refuse a row (None: it refuses none); options: the destination's options."""
 
     type: str
     app: type[VendorApp] | None

@@ -1,8 +1,7 @@
 """One contract every destination honours, run against each over real HTTP (its emulator on loopback; the file
 export writes real files): the first sync delivers every consenting treated member and nobody else; an
 unchanged audience sends nothing; a changed field is sent again; leavers are removed in mirror mode, and
-people
-who withdraw consent in every mode; throttles (429 + Retry-After) and server errors are retried until
+people who withdraw consent in every mode; throttles (429 + Retry-After) and server errors are retried until
 delivered; a row the vendor refuses is reported with the vendor's reason and the rest still land."""
 
 from __future__ import annotations

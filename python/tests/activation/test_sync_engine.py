@@ -1,5 +1,5 @@
-"""The sync engine's promises beyond the per-destination contract, over real HTTP to the webhook emulator:
-a run killed at any point and run again loses nothing and applies nothing twice; a batch that keeps failing is
+"""The sync engine's promises beyond the per-destination contract, over real HTTP to the webhook emulator: a
+run killed at any point and run again loses nothing and applies nothing twice; a batch that keeps failing is
 given up, reported and sent again next run; timeouts and dropped connections are retried; requests are paced;
 a vendor's own throttling is absorbed; dry runs send nothing; insert-only and update-only modes hold."""
 
@@ -179,3 +179,27 @@ def test_backoff_honours_retry_after_and_grows_exponentially():
     draws = [max(backoff_seconds(attempt, None, rng=rng) for _ in range(200)) for attempt in (1, 3, 5)]
     assert draws[0] <= 0.5 and 1.0 < draws[1] <= 2.0 and 4.0 < draws[2] <= 8.0
     assert backoff_seconds(20, None, rng=rng) <= 30.0
+
+
+def test_state_tables_made_by_an_older_engine_gain_the_new_columns(warehouse: Warehouse, serve):
+    warehouse.con.execute("create schema cdp_sync")
+    warehouse.con.execute(
+        "create table cdp_sync.sync_state (sync_id varchar, record_key varchar, payload_hash varchar, "
+        "destination_id varchar, status varchar, reason varchar, synced_at timestamp, run_id varchar)"
+    )
+    warehouse.set_members([customer(i) for i in range(1, 4)])
+    engine = SyncEngine(warehouse.con, progress=False)
+    app = WebhookApp(token=None)
+    (summary,) = engine.run(make_job("webhook", serve(app).url, FIELDS, token_env=""))
+    assert summary.sent == 3
+    payloads = warehouse.con.execute("select payload from cdp_sync.sync_state order by record_key").fetchall()
+    assert payloads[0][0] == '{"email":"person1@example.com","first_name":"Ann1","score":1}'
+
+
+def test_full_resync_sends_everything_again(warehouse: Warehouse, serve, engine: SyncEngine):
+    warehouse.set_members([customer(i) for i in range(1, 6)])
+    job = make_job("webhook", serve(WebhookApp(token=None)).url, FIELDS, token_env="")
+    engine.run(job)
+    engine.reset(job)
+    (summary,) = engine.run(job)
+    assert summary.planned == {"upsert": 5}

@@ -1,8 +1,8 @@
 """File export: each batch becomes one part file under ``<url>/<audience>/``, named by its operation and
 idempotency key (unique per run and batch), so a batch written twice (a retry, a crash and a resume)
-overwrites itself instead
-of duplicating rows. Columns: ``operation``, ``record_key``, then the mapped fields. ``options.format``: csv
-(default) or parquet. The directory is ``url`` (relative paths are under the project root)."""
+overwrites itself instead of duplicating rows. Columns: ``operation``, ``record_key``, then the mapped fields.
+``options.format``: csv (default) or parquet. The directory is ``url`` (relative paths are under the project
+root)."""
 
 from __future__ import annotations
 

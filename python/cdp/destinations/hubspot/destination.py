@@ -1,17 +1,15 @@
 """HubSpot contacts (CRM API v3), matched on e-mail.
 
 - upsert: ``POST /crm/v3/objects/contacts/batch/upsert`` with ``{"inputs": [{"idProperty": "email", "id":
-<email>,
-  "properties": {...}}]}``; update: ``.../batch/update`` (same inputs; an unknown e-mail is an error);
-  insert: ``.../batch/create`` (``{"inputs": [{"properties": {...}}]}``; an existing e-mail is an error);
-  remove: ``.../batch/archive`` with ``{"inputs": [{"id": <HubSpot id>}]}`` (the id the upsert returned).
+  <email>, "properties": {...}}]}``; update: ``.../batch/update`` (same inputs; an unknown e-mail is an
+  error); insert: ``.../batch/create`` (``{"inputs": [{"properties": {...}}]}``; an existing e-mail is an
+  error); remove: ``.../batch/archive`` with ``{"inputs": [{"id": <HubSpot id>}]}`` (the id the upsert
+  returned).
 - At most 100 inputs per request. Private apps get 100 requests per 10 s (Free/Starter) to 190
-(Pro/Enterprise);
-  the default pace here is 9 per second. A throttle is a 429 with ``errorType: RATE_LIMIT``; HubSpot does not
-  document Retry-After, so the engine backs off exponentially.
+  (Pro/Enterprise); the default pace here is 9 per second. A throttle is a 429 with ``errorType: RATE_LIMIT``;
+  HubSpot does not document Retry-After, so the engine backs off exponentially.
 - Errors: 200 or 207 (multi-status) with ``errors[]`` of ``{status, category, message, context:
-{ids|emails}}``;
-  the rows they name are rejected with HubSpot's category and message, the rest succeed.
+  {ids|emails}}``; the rows they name are rejected with HubSpot's category and message, the rest succeed.
 - Property values are strings; a NULL clears the property (empty string). The mapping must send ``email``."""
 
 from __future__ import annotations

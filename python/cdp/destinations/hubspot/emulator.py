@@ -1,10 +1,8 @@
 """HubSpot contacts API emulator: batch upsert / update / create / archive under
-/crm/v3/objects/contacts/batch,
-at most 100 inputs, bearer token, 100 requests per rolling 10 s (a private app on Free/Starter) answered with
-HubSpot's 429 body (``errorType: RATE_LIMIT``, ``policyName: TEN_SECONDLY_ROLLING``, no Retry-After), and 207
-multi-status with ``errors[]`` for the inputs it refuses (malformed e-mail, unknown contact on update,
-existing
-contact on create)."""
+/crm/v3/objects/contacts/batch, at most 100 inputs, bearer token, 100 requests per rolling 10 s (a private app
+on Free/Starter) answered with HubSpot's 429 body (``errorType: RATE_LIMIT``, ``policyName:
+TEN_SECONDLY_ROLLING``, no Retry-After), and 207 multi-status with ``errors[]`` for the inputs it refuses
+(malformed e-mail, unknown contact on update, existing contact on create)."""
 
 from __future__ import annotations
 

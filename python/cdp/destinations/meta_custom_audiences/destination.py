@@ -1,10 +1,9 @@
 """Meta (Facebook) Custom Audiences, customer-file audiences of the Marketing API.
 
 - The audience is found by name (``cdp_<audience>``) under the ad account (``options.ad_account_id``) or
-created
-  (``POST /act_<id>/customaudiences``, subtype CUSTOM, customer_file_source USER_PROVIDED_ONLY).
-- upsert: ``POST /<audience id>/users``; remove: ``DELETE /<audience id>/users``; body
-  ``{"payload": {"schema": [...], "data": [[...], ...]}, "session": {...}}``, at most 10,000 rows per request.
+  created (``POST /act_<id>/customaudiences``, subtype CUSTOM, customer_file_source USER_PROVIDED_ONLY).
+- upsert: ``POST /<audience id>/users``; remove: ``DELETE /<audience id>/users``; body ``{"payload":
+  {"schema": [...], "data": [[...], ...]}, "session": {...}}``, at most 10,000 rows per request.
 - Keys (the field names of the mapping): EMAIL, PHONE, FN, LN, CT, ZIP, COUNTRY; each value normalised as Meta
   asks (cdp.destinations.hashing) and SHA-256 hashed; a missing value is sent as "". A row with neither e-mail
   nor phone cannot be matched and is rejected before sending.

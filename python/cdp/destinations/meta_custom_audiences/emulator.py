@@ -1,9 +1,9 @@
 """Meta Marketing API emulator for customer-file Custom Audiences: list / create audiences under an ad
-account,
-add (POST) and remove (DELETE) hashed users on ``/<audience id>/users``. It checks ``access_token``, at most
-10,000 rows per request, the schema keys, that every value is a 64-character lower-case hex SHA-256 or empty,
-and answers like Meta (``audience_id, session_id, num_received, num_invalid_entries, invalid_entry_samples``).
-Throttling is Meta's: HTTP 400 with error code 613 (here after ``rate_limit`` calls in its window)."""
+account, add (POST) and remove (DELETE) hashed users on ``/<audience id>/users``. It checks ``access_token``,
+at most 10,000 rows per request, the schema keys, that every value is a 64-character lower-case hex SHA-256 or
+empty, and answers like Meta (``audience_id, session_id, num_received, num_invalid_entries,
+invalid_entry_samples``). Throttling is Meta's: HTTP 400 with error code 613 (here after ``rate_limit`` calls
+in its window)."""
 
 from __future__ import annotations
 

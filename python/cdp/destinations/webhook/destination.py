@@ -1,9 +1,9 @@
 """Generic webhook destination.
 
 Request: ``POST {url}`` with ``Authorization: Bearer <token>``, ``Idempotency-Key: <batch key>`` (the same key
-when a batch is retried or re-sent after a crash, so the receiver applies it once) and the body
-``{"audience", "operation", "rows": [{"key", "fields"}]}`` (at most 1,000 rows).
-Response: ``{"results": [{"key", "status": "ok" | "rejected", "reason"}]}``; a row left out counts as ok."""
+when a batch is retried or re-sent after a crash, so the receiver applies it once) and the body ``{"audience",
+"operation", "rows": [{"key", "fields"}]}`` (at most 1,000 rows). Response: ``{"results": [{"key", "status":
+"ok" | "rejected", "reason"}]}``; a row left out counts as ok."""
 
 from __future__ import annotations
 

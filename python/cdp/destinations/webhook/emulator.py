@@ -1,8 +1,7 @@
-"""A webhook receiver that behaves as a careful one should: it applies a batch once per ``Idempotency-Key``
-(a retried key gets the first answer again; the same key with another body is a 422, as in the IETF
+"""A webhook receiver that behaves as a careful one should: it applies a batch once per ``Idempotency-Key`` (a
+retried key gets the first answer again; the same key with another body is a 422, as in the IETF
 Idempotency-Key draft), rejects rows whose ``email`` field is not an e-mail address, and keeps the rows it
-holds
-per audience and how often each row was applied (the tests check nothing was applied twice)."""
+holds per audience and how often each row was applied (the tests check nothing was applied twice)."""
 
 from __future__ import annotations
 
