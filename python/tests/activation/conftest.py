@@ -119,3 +119,7 @@ def make_job(
 def engine(warehouse: Warehouse, monkeypatch: pytest.MonkeyPatch) -> SyncEngine:
     monkeypatch.setenv("CDP_TEST_TOKEN", "test-token")
     return SyncEngine(warehouse.con, progress=False, commit_every_seconds=0.05)
+
+
+# The session's PostgreSQL server (the postgres destination's contract case and tests ask for postgres_dsn).
+from tests.activation.postgres_server import postgres_dsn_fixture, postgres_server_fixture  # noqa: E402, F401

@@ -8,6 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
 from cdp.destinations.emulator import VendorApp
 
 
@@ -16,12 +18,15 @@ class Case:
     """type: the destination type; app: its emulator class (None: no HTTP); fields: a mapping that sends the
     member's e-mail; held(app, export_dir): the e-mail addresses the destination holds now, as ``expect``
     renders them (``expect``: e.g. a SHA-256 for platforms that keep hashes); bad_row: overrides that make the
-    vendor refuse a row (None: it refuses none); options: the destination's options."""
+    vendor refuse a row (None: it refuses none); options: the destination's options; target: below."""
 
     type: str
     app: type[VendorApp] | None
     fields: dict[str, str]
-    held: Callable[[VendorApp | None, Path], set[str]]
+    held: Callable[[VendorApp | None, Path | str], set[str]]
     expect: Callable[[str], str] = str
     bad_row: dict | None = None
     options: dict | None = None
+    # Where the destination lives when it is neither an emulator nor a directory (a database DSN): given the
+    # test's request (to ask for fixtures), it returns the ``url``, also passed to ``held`` for reading.
+    target: Callable[[pytest.FixtureRequest], str] | None = None

@@ -30,17 +30,21 @@ def test_every_destination_runs_the_contract():
 
 @pytest.fixture(params=CASES, ids=[case.type for case in CASES])
 def contract(request, serve, tmp_path):
-    """(case, app or None, job factory) for one destination."""
+    """(case, app or None, job factory, where held() reads: the export directory or the target's url)."""
     case: Case = request.param
     app = case.app() if case.app else None
-    url = serve(app).url if app else str(tmp_path / "exports")
+    if case.target is not None:
+        url = where = case.target(request)
+    else:
+        where = tmp_path / "exports"
+        url = serve(app).url if app else str(where)
 
     def job(mode: str = "mirror", holdout: int = 0, **spec):
         return make_job(
             case.type, url, case.fields, mode=mode, holdout=holdout, options=case.options or {}, **spec
         )
 
-    return case, app, job, tmp_path / "exports"
+    return case, app, job, where
 
 
 def test_first_sync_sends_consenting_treated_members_only(contract, warehouse, engine):

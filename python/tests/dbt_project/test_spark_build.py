@@ -76,6 +76,22 @@ def test_spark_recomputes_only_touched_components(spark_project: DbtProject) -> 
     assert "ERROR=0" in result.stdout
 
 
+def test_spark_audience_history_appends_to_itself(spark_project: DbtProject) -> None:
+    """The membership events read their own table and append on Spark (plain Parquet): a second run with the
+    same members appends nothing."""
+    result = spark_project.dbt("run", "-s", "fct_audience_membership_events", "fct_audience_memberships")
+    assert "ERROR=0" in result.stdout, result.stdout[-3000:]
+    show = spark_project.dbt(
+        "show",
+        "--output",
+        "json",
+        "--inline",
+        "select count(*) as n from {{ ref('fct_audience_membership_events') }}"
+        " where changed_at > (select min(changed_at) from {{ ref('fct_audience_membership_events') }})",
+    )
+    assert '"n": 0' in show.stdout, show.stdout[-2000:]
+
+
 def test_spark_base_models_rebuild_their_newest_months(spark_project: DbtProject) -> None:
     """A second run of staging takes the incremental path of the base models (insert_overwrite of the newest
     load months); the staged rows it leaves must still equal DuckDB's (compared below). Runs before
