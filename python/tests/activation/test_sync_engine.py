@@ -203,3 +203,32 @@ def test_full_resync_sends_everything_again(warehouse: Warehouse, serve, engine:
     engine.reset(job)
     (summary,) = engine.run(job)
     assert summary.planned == {"upsert": 5}
+
+
+def test_a_refused_removal_is_tried_again_next_run(warehouse: Warehouse, serve, engine: SyncEngine):
+    members = [customer(i) for i in range(1, 4)]
+    warehouse.set_members(members)
+    app = WebhookApp(token=None)
+    job = make_job("webhook", serve(app).url, FIELDS, token_env="")
+    engine.run(job)
+    warehouse.set_members(members[1:])
+    app.inject(Fault(status=400, count=1))  # the removal batch is refused as a whole
+    (refused,) = engine.run(job)
+    assert refused.planned == {"remove": 1} and refused.rejected == 1
+    assert "cus_000001" in _keys(app)
+    (again,) = engine.run(job)
+    assert again.planned == {"remove": 1} and again.status == "succeeded"
+    assert "cus_000001" not in _keys(app)
+
+
+def test_file_export_writes_parquet(warehouse: Warehouse, engine: SyncEngine, tmp_path: Path):
+    import pyarrow.parquet as pq
+
+    warehouse.set_members([customer(i) for i in range(1, 8)])
+    job = make_job("file_export", str(tmp_path / "out"), FIELDS, token_env="", options={"format": "parquet"})
+    (summary,) = engine.run(job)
+    assert summary.status == "succeeded"
+    (part,) = (tmp_path / "out" / AUDIENCE).glob("*.parquet")
+    table = pq.read_table(part)
+    assert table.column_names == ["operation", "record_key", "email", "first_name", "score"]
+    assert table.num_rows == 7 and table.column("score").to_pylist() == list(range(1, 8))
