@@ -40,7 +40,10 @@ from cdp.sync.ratelimit import RateLimiter, backoff_seconds
 from cdp.sync.state import SCHEMA, ensure_schema
 
 # Operation order inside a run (batch numbers are offset by it), and the width of each operation's range.
-OPERATION_ORDER = {"upsert": 0, "insert": 1, "update": 2, "remove": 3}
+# Removals go first and finish before anything else is sent: when an identity merge replaces a customer id,
+# the old id's removal and the new id's upsert can name the same person at the vendor (the same e-mail), and
+# the upsert must come last.
+OPERATION_ORDER = {"remove": 0, "upsert": 1, "insert": 2, "update": 3}
 BATCH_RANGE = 1_000_000_000
 
 
@@ -456,9 +459,15 @@ class SyncEngine:
                     acknowledged.clear()
                     last_commit = time.monotonic()
 
+            operation = None
             for batch in self._pending_batches(run_id):
-                while len(in_flight) >= 2 * destination.spec.concurrency:
-                    collect(block=True)
+                while in_flight and (
+                    len(in_flight) >= 2 * destination.spec.concurrency or batch.operation != operation
+                ):
+                    collect(
+                        block=True
+                    )  # bounded in flight; and one operation finishes before the next starts
+                operation = batch.operation
                 in_flight.add(pool.submit(self._deliver, destination, limiter, batch))
                 collect(block=False)
             while in_flight:

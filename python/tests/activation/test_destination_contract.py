@@ -144,3 +144,17 @@ def test_refused_rows_are_reported_and_retried(contract, warehouse, engine):
     (retry,) = engine.run(job())
     assert retry.status == "succeeded" and retry.sent == 1
     assert case.expect(good_email) in case.held(app, directory)
+
+
+def test_a_merged_customer_id_keeps_the_person(contract, warehouse, engine):
+    """An identity merge replaces customer id A by B for the same person: the old id is removed and the new
+    one sent, and the destination still holds the person (removals finish before upserts start)."""
+    case, app, job, where = contract
+    members = [customer(i) for i in range(1, 6)]
+    warehouse.set_members(members)
+    engine.run(job())
+    merged = dict(members[0], customer_id="cus_999999")
+    warehouse.set_members([merged, *members[1:]])
+    (summary,) = engine.run(job())
+    assert summary.planned == {"remove": 1, "upsert": 1} and summary.status == "succeeded", summary
+    assert case.held(app, where) == {case.expect(m["email"]) for m in members}
