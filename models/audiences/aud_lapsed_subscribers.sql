@@ -17,6 +17,7 @@ members as (
         first_name,
         last_name,
         country_code,
+        postcode,
         subscription_status,
         email_consent_status,
         sms_consent_status,

@@ -63,10 +63,18 @@ class RetryableError(Exception):
     """A throttle (429), a server error (5xx), a timeout or a dropped connection: try the batch again later,
     after ``retry_after`` seconds when the vendor said so."""
 
-    def __init__(self, message: str, retry_after: float | None = None, status: int | None = None):
+    def __init__(
+        self,
+        message: str,
+        retry_after: float | None = None,
+        status: int | None = None,
+        headers: dict[str, str] | None = None,
+    ):
         super().__init__(message)
         self.retry_after = retry_after
         self.status = status
+        # The answer's headers (lower-case names), for vendors that say when to retry elsewhere (Braze).
+        self.headers = headers or {}
 
 
 class BatchRejected(Exception):

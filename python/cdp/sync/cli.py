@@ -40,7 +40,7 @@ def _sync(args: argparse.Namespace) -> int:
     from cdp.destinations.base import ConfigError
     from cdp.destinations.local import start_emulators
     from cdp.sync.engine import SyncEngine
-    from cdp.sync.jobs import build_jobs
+    from cdp.sync.jobs import build_jobs, check_built
     from cdp.warehouse import Manifest, project_root
 
     with ExitStack() as stack:
@@ -50,8 +50,10 @@ def _sync(args: argparse.Namespace) -> int:
                 servers = stack.enter_context(start_emulators(destinations))
                 for name, server in servers.items():
                     spec = destinations[name]
-                    if spec.token_env:
-                        os.environ[spec.token_env] = server.app.token or ""
+                    # The emulator's token, under every variable the destination reads a secret from.
+                    secrets = [spec.token_env, *(v for k, v in spec.options.items() if k.endswith("_env"))]
+                    for variable in filter(None, secrets):
+                        os.environ[variable] = server.app.token or ""
                     destinations[name] = dataclasses.replace(spec, url=server.url)
                     print(f"emulator {server.app.name} for {name} at {server.url}")
             jobs = build_jobs(
@@ -66,6 +68,11 @@ def _sync(args: argparse.Namespace) -> int:
             return 2
         database = os.environ.get("CDP_DUCKDB_PATH") or str(project_root() / "cdp.duckdb")
         con = stack.enter_context(duckdb.connect(database))
+        try:
+            check_built(con, jobs)
+        except ConfigError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
         engine = SyncEngine(con, progress=args.progress)
         failed = False
         for job in jobs:

@@ -119,6 +119,7 @@ class JsonClient:
                 f"{method} {url}: HTTP {raw.status}: {str(parsed)[:300]}",
                 retry_after=retry_after_seconds(response_headers.get("retry-after")),
                 status=raw.status,
+                headers=response_headers,
             )
         if raw.status >= 400:
             raise BatchRejected(f"HTTP {raw.status}: {str(parsed)[:500]}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import duckdb
+
 from cdp.activation.compile import outputs, stale
 from cdp.activation.spec import Audience, DestinationSpec
 from cdp.destinations import registry
@@ -59,3 +61,17 @@ def build_jobs(
                 raise ConfigError(f"{audience.name} -> {spec.name}: {spec.type} cannot {sorted(missing)}")
             jobs.append(SyncJob(audience, sync, destination, relation, profile))
     return jobs
+
+
+def check_built(con: duckdb.DuckDBPyConnection, jobs: list[SyncJob]) -> None:
+    """Fail with what to run when an audience model is missing from the warehouse or lacks a column its syncs
+    map (the YAML changed and was compiled, but dbt has not built it since)."""
+    for job in jobs:
+        try:
+            columns = {row[0] for row in con.execute(f"describe {job.audience_relation}").fetchall()}
+        except duckdb.CatalogException:
+            columns = set()
+        missing = sorted(set(job.audience.carried_columns) - columns)
+        if not columns or missing:
+            what = "is not built" if not columns else f"lacks {missing}"
+            raise ConfigError(f"{job.audience.model} {what}: run `dbt build -s {job.audience.model}`")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
+from cdp.activation.spec import load_audiences
 from cdp.cli import main
 from tests.dbt_harness import DbtProject
 
@@ -43,7 +44,8 @@ def test_main_job_syncs_every_example_audience(demo_env: DbtProject, capsys, tmp
             where audience_group != 'holdout' and not is_erasure_requested
             """
         ).fetchall()[0][0]
-    assert len(runs) == 7 and all(status == "succeeded" for _, status, *_ in runs), runs
+    syncs = sum(len(audience.syncs) for audience in load_audiences())
+    assert len(runs) == syncs and all(status == "succeeded" for _, status, *_ in runs), runs
     assert all(sent == planned and sent > 0 for *_, sent, planned in runs), runs
     assert "hubspot (hubspot emulator) now holds" in out and '"contacts": ' in out
     exported = _csv_rows(tmp_path / "exports" / "lapsed_subscribers")
@@ -56,3 +58,17 @@ def test_main_job_syncs_every_example_audience(demo_env: DbtProject, capsys, tmp
 def test_unknown_names_are_refused(demo_env: DbtProject, capsys):
     assert main(["sync", "--audience", "nobody", "--dry-run"]) == 2
     assert "no audience named 'nobody'" in capsys.readouterr().err
+
+
+def test_an_audience_not_built_since_its_yaml_changed_is_refused(demo_env: DbtProject, capsys):
+    with duckdb.connect(str(demo_env.duckdb_path)) as con:
+        con.execute("alter table cdp_audiences.aud_cart_abandoners rename to aud_cart_abandoners_old")
+    try:
+        assert main(["sync", "--audience", "cart_abandoners", "--dry-run"]) == 2
+        assert (
+            "aud_cart_abandoners is not built: run `dbt build -s aud_cart_abandoners`"
+            in capsys.readouterr().err
+        )
+    finally:
+        with duckdb.connect(str(demo_env.duckdb_path)) as con:
+            con.execute("alter table cdp_audiences.aud_cart_abandoners_old rename to aud_cart_abandoners")

@@ -1,0 +1,1 @@
+"""Braze user profiles: attributes tracked by external id (the customer id), profiles deleted on removal."""

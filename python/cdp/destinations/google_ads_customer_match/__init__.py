@@ -1,0 +1,1 @@
+"""Google Ads Customer Match: hashed identifiers added to / removed from a customer list, a job per batch."""
