@@ -119,6 +119,7 @@ class SyncEngine:
         window_batches: int = 64,
         rng: random.Random | None = None,
         on_batch_sent: Callable[[int], None] | None = None,
+        memory_limit: str | None = "256MB",
     ):
         self.con = con
         self.progress = progress
@@ -126,6 +127,10 @@ class SyncEngine:
         self.window_batches = window_batches
         self.rng = rng or random.Random()
         self.on_batch_sent = on_batch_sent
+        if memory_limit:
+            # DuckDB caches up to 80 % of RAM by default; the diff, plan and state it writes grow with the
+            # audience, so they are capped here and spill to disk instead (the engine's memory stays bounded).
+            con.execute(f"set memory_limit = '{memory_limit}'")
         ensure_schema(con)
 
     # --- public --------------------------------------------------------------------------------------------
