@@ -62,37 +62,22 @@ members_before as (
 
 ),
 
-entered as (
+changes as (
 
     select
-        members.audience_name,
-        members.customer_id,
-        members.audience_group,
-        'entered' as event_type
+        coalesce(members.audience_name, members_before.audience_name) as audience_name,
+        coalesce(members.customer_id, members_before.customer_id) as customer_id,
+        coalesce(members.audience_group, members_before.audience_group) as audience_group,
+        case
+            when members_before.customer_id is null then 'entered'
+            when members.customer_id is null then 'left'
+        end as event_type
     from members
-    left join members_before
+    full outer join members_before
         on
             members.audience_name = members_before.audience_name
             and members.customer_id = members_before.customer_id
             and members.audience_group = members_before.audience_group
-    where members_before.customer_id is null
-
-),
-
-exited as (
-
-    select
-        members_before.audience_name,
-        members_before.customer_id,
-        members_before.audience_group,
-        'left' as event_type
-    from members_before
-    left join members
-        on
-            members_before.audience_name = members.audience_name
-            and members_before.customer_id = members.customer_id
-            and members_before.audience_group = members.audience_group
-    where members.customer_id is null
 
 ),
 
@@ -104,17 +89,8 @@ final as (
         audience_group,
         event_type,
         {{ cdp_run_stamp() }} as changed_at
-    from entered
-
-    union all
-
-    select
-        audience_name,
-        customer_id,
-        audience_group,
-        event_type,
-        {{ cdp_run_stamp() }} as changed_at
-    from exited
+    from changes
+    where event_type is not null
 
 )
 
