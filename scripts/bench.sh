@@ -2,7 +2,8 @@
 # Benchmarks (figures, not pass/fail): the generator at 10k/100k/1M people, dbt build on DuckDB at
 # demo/10k/100k people, a full build at 1M minus its last day followed by the incremental run that adds it, dbt
 # build on Spark on the demo data, and the identity stage (time, compared pairs and
-# quality against the truth) at 10k/100k/1M people and in hard mode.
+# quality against the truth) at 10k/100k/1M people and in hard mode, and the sync engine at 10k/100k/1M audience
+# members against the webhook emulator's own ceiling.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$CDP_ROOT"
@@ -14,3 +15,5 @@ python benchmarks/bench_dbt_build.py --engine duckdb --incremental ${INCREMENTAL
 echo "== dbt build on Spark";   python benchmarks/bench_dbt_build.py --engine spark ${SPARK_SIZES:-demo}
 echo "== identity stage";       python benchmarks/bench_identity.py ${IDENTITY_SIZES:-10000 100000 1000000}
 echo "== identity, hard mode";  python benchmarks/bench_identity.py --hard ${IDENTITY_HARD_SIZES:-10000}
+echo "== sync engine vs the emulator's ceiling"
+python benchmarks/bench_sync.py ${SYNC_SIZES:-10000 100000 1000000}
