@@ -31,6 +31,7 @@ ENV = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "python"), os.env
 SETUP = """
 import sys, duckdb
 con = duckdb.connect(sys.argv[1])
+con.execute("set enable_progress_bar = false")
 con.execute("create schema aud; create schema marts")
 con.execute(f'''
     create table aud.members as
@@ -61,7 +62,8 @@ spec = DestinationSpec(name=dest_type, type=dest_type, url=url, concurrency=int(
                        options={"consent_channel": "email"})
 sync = SyncSpec(destination=dest_type, mode="mirror", fields=fields)
 audience = Audience(name="bench", description="", filter=Filter(), syncs=(sync,))
-job = SyncJob(audience, sync, registry()[dest_type](spec, sync, "bench"), "aud.members", "marts.dim_customers")
+destination = registry()[dest_type](spec, sync, "bench")
+job = SyncJob(audience, sync, destination, "aud.members", "marts.dim_customers")
 con = duckdb.connect(database)
 engine = SyncEngine(con, progress=False)
 out = {}
@@ -94,7 +96,10 @@ def ceiling(url: str, threads: int, seconds: float = 8.0, rows: int = 1000) -> f
             "audience": "ceiling",
             "operation": "upsert",
             "rows": [
-                {"key": f"cus_{i:08d}", "fields": {"email": f"p{i}@example.com", "first_name": "Ann", "score": i}}
+                {
+                    "key": f"cus_{i:08d}",
+                    "fields": {"email": f"p{i}@example.com", "first_name": "Ann", "score": i},
+                }
                 for i in range(rows)
             ],
         }
@@ -125,7 +130,9 @@ def ceiling(url: str, threads: int, seconds: float = 8.0, rows: int = 1000) -> f
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("sizes", nargs="*", type=int, default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--destination", default="webhook", choices=["webhook"])
     parser.add_argument("--concurrency", type=int, default=4)
@@ -148,7 +155,9 @@ def main() -> int:
             emulator, url = start_emulator(args.destination)  # a fresh one: it holds nothing yet
             try:
                 child = [sys.executable, "-c", ENGINE, database, args.destination, url, str(args.concurrency)]
-                result = subprocess.run([*child, str(size)], env=ENV, check=True, capture_output=True, text=True)
+                result = subprocess.run([*child, str(size)], env=ENV, capture_output=True, text=True)
+                if result.returncode:
+                    raise SystemExit(f"the engine failed at {size:,} members:\n{result.stderr[-3000:]}")
             finally:
                 emulator.kill()
                 emulator.wait()

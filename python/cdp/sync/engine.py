@@ -22,6 +22,7 @@ All SQL here is DuckDB (the embedded default warehouse)."""
 
 from __future__ import annotations
 
+import contextlib
 import random
 import time
 import uuid
@@ -97,6 +98,12 @@ class RunSummary:
     @property
     def planned_rows(self) -> int:
         return sum(self.planned.values())
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back the open transaction, if DuckDB has not already done so on the error being raised."""
+    with contextlib.suppress(duckdb.TransactionException):
+        con.execute("rollback")
 
 
 def _q(identifier: str) -> str:
@@ -334,7 +341,7 @@ class SyncEngine:
             con.execute("drop table _cdp_diff")
             con.execute("commit")
         except BaseException:
-            con.execute("rollback")
+            _rollback(con)
             raise
 
     def _dry_run(self, job: SyncJob, run_id: str, sample_size: int) -> RunSummary:
@@ -545,7 +552,7 @@ class SyncEngine:
                 )
             con.execute("commit")
         except BaseException:
-            con.execute("rollback")
+            _rollback(con)
             raise
         finally:
             con.unregister("_acked_batches")
@@ -623,7 +630,7 @@ class SyncEngine:
             con.execute(f"delete from {SCHEMA}.sync_plan where run_id = ?", [run_id])
             con.execute("commit")
         except BaseException:
-            con.execute("rollback")
+            _rollback(con)
             raise
         planned = dict(
             con.execute(

@@ -68,7 +68,8 @@ TABLES: dict[str, tuple[str, ...]] = {
         "reason varchar",
         "synced_at timestamp not null",
         "run_id varchar not null",
-        "primary key (sync_id, record_key)",
+        # No primary key: DuckDB keeps an index in memory and cannot spill it, so a few million rows would
+        # outgrow the engine's memory cap. The engine writes a key once per sync (delete, then insert).
     ),
     "sync_rejections": (
         "run_id varchar not null",
@@ -96,5 +97,5 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         }
         for column in definition:
             name, kind = column.split()[:2]
-            if name not in ("primary",) and name not in existing:
+            if name != "primary" and name not in existing:
                 con.execute(f"alter table {SCHEMA}.{table} add column {name} {kind}")
