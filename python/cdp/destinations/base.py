@@ -96,6 +96,10 @@ class Destination(ABC):
     default_rate_limit_per_second: ClassVar[float | None] = None
     consent_channel: ClassVar[str | None] = None
     operations: ClassVar[tuple[str, ...]] = ("upsert", "remove")
+    # The mapped fields the vendor identifies a person by (an e-mail, a phone). When a change alters one, the
+    # engine removes the record with the old values before sending the new ones; empty for destinations keyed
+    # on the customer id, where the new values simply replace the old.
+    match_fields: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, spec: DestinationSpec, sync: SyncSpec, audience: str):
         self.spec = spec

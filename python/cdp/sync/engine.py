@@ -146,6 +146,7 @@ class SyncEngine:
         summaries = []
         if not dry_run:
             for run_id in self._unfinished_runs(job.sync_id):
+                self._trim_resumed(job, run_id)
                 summaries.append(self._send_and_apply(job, run_id, resumed=True))
         run_id = uuid.uuid4().hex
         if dry_run:
@@ -156,8 +157,19 @@ class SyncEngine:
         return summaries
 
     def reset(self, job: SyncJob) -> None:
-        """Forget what the destination holds, so everything is sent again; abandon unfinished runs."""
-        self.con.execute(f"delete from {SCHEMA}.sync_state where sync_id = ?", [job.sync_id])
+        """A full resync: every row is sent again (the state forgets its hashes but keeps what the
+        destination was last sent, so leavers are still removed); unfinished runs are abandoned."""
+        self.con.execute(
+            f"update {SCHEMA}.sync_state set payload_hash = null where sync_id = ?", [job.sync_id]
+        )
+        self.con.execute(
+            f"""
+            delete from {SCHEMA}.sync_plan where run_id in (
+                select run_id from {SCHEMA}.sync_runs where sync_id = ? and status = 'running'
+            )
+            """,
+            [job.sync_id],
+        )
         self.con.execute(
             f"update {SCHEMA}.sync_runs set status = 'abandoned', finished_at = current_timestamp "
             "where sync_id = ? and status = 'running'",
@@ -165,52 +177,73 @@ class SyncEngine:
         )
 
     # --- planning ------------------------------------------------------------------------------------------
-    def _diff_sql(self, job: SyncJob) -> str:
-        """One row per record key in the audience or the state: its operation (NULL: nothing to send), why
-        (added, changed, retry, unchanged, left_audience, consent_withdrawn, erased) and the payload to
-        send."""
-        sync, mode = job.sync, job.sync.mode
-        groups = sync.groups or tuple(g for g in job.audience.groups if g != "holdout")
-        payload = ", ".join(f"{_q(target)} := {_q(column)}" for target, column in sync.fields.items())
+    def _groups(self, job: SyncJob) -> tuple[str, ...]:
+        return job.sync.groups or tuple(g for g in job.audience.groups if g != "holdout")
+
+    def _source_sql(self, job: SyncJob) -> str:
+        """CTEs ``source`` (the audience rows of the sync's groups, with their payload, consent and erasure)
+        and ``eligible`` (those that may be sent)."""
+        payload = ", ".join(f"{_q(target)} := {_q(column)}" for target, column in job.sync.fields.items())
         channel = job.destination.channel
         consented = f"coalesce({_q(channel + '_consent_status')} = 'granted', false)" if channel else "true"
-        erased = "coalesce(is_erasure_requested, false)"
-        add_op = {"upsert": "'upsert'", "mirror": "'upsert'", "insert": "'insert'", "update": "'update'"}[
-            mode
-        ]
-        change_op = {"upsert": "'upsert'", "mirror": "'upsert'", "insert": "null", "update": "'update'"}[mode]
-        leave_op = "'remove'" if mode == "mirror" else "null"
         return f"""
-        with
         source as (
             select
                 customer_id as record_key,
                 to_json(struct_pack({payload}))::varchar as payload,
                 {consented} as consented,
-                {erased} as erased
+                coalesce(is_erasure_requested, false) as erased
             from {job.audience_relation}
-            where audience_group in ({", ".join(_lit(g) for g in groups)})
+            where audience_group in ({", ".join(_lit(g) for g in self._groups(job))})
         ),
         eligible as (
             select record_key, payload, md5(payload) as payload_hash
             from source
             where consented and not erased
-        ),
+        )"""
+
+    def _diff_sql(self, job: SyncJob) -> str:
+        """One row per record key in the audience or the state: its operation (NULL: nothing to send), why
+        (added, changed, retry, unchanged, left_audience, consent_withdrawn, erased, retired: an id an
+        identity merge retired) and the payload to send; plus, when a change alters the fields the vendor
+        matches people on (``match_fields``: an e-mail, a phone), a removal of the old record first
+        (``rekeyed``). ``forget``: a row that leaves and that the destination never accepted (nothing to
+        remove there)."""
+        mode = job.sync.mode
+        channel = job.destination.channel
+        consented = f"coalesce({_q(channel + '_consent_status')} = 'granted', false)" if channel else "true"
+        add_op = {"upsert": "'upsert'", "mirror": "'upsert'", "insert": "'insert'", "update": "'update'"}[
+            mode
+        ]
+        change_op = {"upsert": "'upsert'", "mirror": "'upsert'", "insert": "null", "update": "'update'"}[mode]
+        leave_op = "'remove'" if mode == "mirror" else "null"
+        match_fields = [f for f in job.destination.match_fields if f in job.sync.fields]
+        rekeyed = " or ".join(
+            f"json_extract_string(state_payload, {_lit('$.' + f)})"
+            f" is distinct from json_extract_string(payload, {_lit('$.' + f)})"
+            for f in match_fields
+        )
+        rekey_modes = mode in ("upsert", "mirror")
+        return f"""
+        with
+        {self._source_sql(job)},
         state as (
             select * from {SCHEMA}.sync_state where sync_id = {_lit(job.sync_id)}
         ),
         profile as (
-            select customer_id, {consented} as consented, {erased} as erased
+            select customer_id, {consented} as consented, coalesce(is_erasure_requested, false) as erased
             from {job.profile_relation}
             where customer_id in (select record_key from state)
         ),
         compared as (
             select
                 coalesce(eligible.record_key, state.record_key) as record_key,
-                -- a row that leaves is removed with the fields it was last sent with
+                -- a row that leaves is removed with the fields the destination last accepted
                 coalesce(eligible.payload, state.payload) as payload,
+                state.payload as state_payload,
                 eligible.payload_hash,
                 state.destination_id,
+                state.record_key is not null and state.payload is null as never_accepted,
                 case
                     when state.record_key is null then 'added'
                     when eligible.record_key is null then
@@ -218,6 +251,7 @@ class SyncEngine:
                             when coalesce(source.erased, profile.erased, false) then 'erased'
                             when not coalesce(source.consented, profile.consented, true) then
                             'consent_withdrawn'
+                            when source.record_key is null and profile.customer_id is null then 'retired'
                             else 'left_audience'
                         end
                     when state.status = 'rejected' then 'retry'
@@ -228,22 +262,41 @@ class SyncEngine:
             full outer join state on eligible.record_key = state.record_key
             left join source on eligible.record_key is null and source.record_key = state.record_key
             left join profile on eligible.record_key is null and profile.customer_id = state.record_key
+        ),
+        planned as (
+            select
+                *,
+                change_reason in ('left_audience', 'consent_withdrawn', 'erased', 'retired')
+                and never_accepted as forget
+            from compared
         )
         select
             record_key,
-            case change_reason
-                when 'added' then {add_op}
-                when 'retry' then {add_op}
-                when 'changed' then {change_op}
-                when 'unchanged' then null
-                when 'left_audience' then {leave_op}
+            case
+                when forget then null
+                when change_reason in ('added', 'retry') then {add_op}
+                when change_reason = 'changed' then {change_op}
+                when change_reason = 'unchanged' then null
+                when change_reason = 'left_audience' then {leave_op}
                 else 'remove'
             end as operation,
             change_reason,
             payload_hash,
             case when change_reason != 'unchanged' then payload end as payload,
-            destination_id
-        from compared
+            destination_id,
+            forget
+        from planned
+        {
+            f'''
+        union all
+        select
+            record_key, 'remove', 'rekeyed', null, state_payload, destination_id, false
+        from planned
+        where change_reason = 'changed' and ({rekeyed})
+        '''
+            if rekeyed and rekey_modes
+            else ""
+        }
         """
 
     def _diff(self, job: SyncJob) -> None:
@@ -335,6 +388,14 @@ class SyncEngine:
                 where run_id = {_lit(run_id)}
                 group by run_id, batch_no
                 """
+            )
+            # Rows that left before the destination ever accepted them: nothing to remove there, forget them.
+            con.execute(
+                f"""
+                delete from {SCHEMA}.sync_state
+                where sync_id = ? and record_key in (select record_key from _cdp_diff where forget)
+                """,
+                [job.sync_id],
             )
             planned, _, unchanged, skipped = self._diff_counts()
             self._log_run(job, run_id, "running", planned, unchanged, skipped)
@@ -439,6 +500,53 @@ class SyncEngine:
                 return BatchResult(
                     batch, BatchOutcome(rejected={row.key: reason for row in batch.rows}), attempts
                 )
+            except Exception as error:  # a destination's bug fails its batch, not the run
+                return BatchResult(batch, None, attempts, f"{type(error).__name__}: {error}")
+
+    def _trim_resumed(self, job: SyncJob, run_id: str) -> None:
+        """Before a killed run is resumed, take out of its unsent batches the rows that may no longer be sent
+        (consent withdrawn, erasure asked, left the sync's groups since it was planned). A batch that lost
+        rows gets a new idempotency key (it is no longer the request that may have been delivered); one left
+        empty is done. Removals stay: they are always allowed."""
+        con = self.con
+        con.execute("begin transaction")
+        try:
+            con.execute(
+                f"""
+                delete from {SCHEMA}.sync_plan
+                where run_id = ? and operation != 'remove'
+                and batch_no in (
+                    select batch_no from {SCHEMA}.sync_batches where run_id = ? and status = 'pending'
+                )
+                and record_key not in (with {self._source_sql(job)} select record_key from eligible)
+                """,
+                [run_id, run_id],
+            )
+            con.execute(
+                f"""
+                update {SCHEMA}.sync_batches as b
+                set
+                    row_count = kept.n,
+                    idempotency_key = md5(b.idempotency_key || ':trimmed'),
+                    status = case when kept.n = 0 then 'done' else b.status end
+                from (
+                    select
+                        pending.batch_no,
+                        (
+                            select count(*) from {SCHEMA}.sync_plan as p
+                            where p.run_id = pending.run_id and p.batch_no = pending.batch_no
+                        ) as n
+                    from {SCHEMA}.sync_batches as pending
+                    where pending.run_id = ? and pending.status = 'pending'
+                ) as kept
+                where b.run_id = ? and b.batch_no = kept.batch_no and b.row_count != kept.n
+                """,
+                [run_id, run_id],
+            )
+            con.execute("commit")
+        except BaseException:
+            _rollback(con)
+            raise
 
     def _send_and_apply(self, job: SyncJob, run_id: str, *, resumed: bool) -> RunSummary:
         started = time.monotonic()
@@ -454,14 +562,16 @@ class SyncEngine:
         acknowledged: list[BatchResult] = []
         last_commit = time.monotonic()
         in_flight: set[Future] = set()
+        removal_failed = False
         with ThreadPoolExecutor(max_workers=max(1, destination.spec.concurrency)) as pool:
 
             def collect(block: bool) -> None:
-                nonlocal last_commit
+                nonlocal last_commit, removal_failed
                 done, _ = wait(in_flight, timeout=None if block else 0, return_when=FIRST_COMPLETED)
                 for future in done:
                     in_flight.discard(future)
                     result = future.result()
+                    removal_failed |= result.outcome is None and result.batch.operation == "remove"
                     acknowledged.append(result)
                     progress.advance(len(result.batch.rows))
                     if self.on_batch_sent:
@@ -473,12 +583,13 @@ class SyncEngine:
 
             operation = None
             for batch in self._pending_batches(run_id):
+                # Bounded in flight; and one operation finishes before the next starts.
                 while in_flight and (
                     len(in_flight) >= 2 * destination.spec.concurrency or batch.operation != operation
                 ):
-                    collect(
-                        block=True
-                    )  # bounded in flight; and one operation finishes before the next starts
+                    collect(block=True)
+                if removal_failed and batch.operation != "remove":
+                    break  # the upserts wait: one could bring back a person a failed removal still holds
                 operation = batch.operation
                 in_flight.add(pool.submit(self._deliver, destination, limiter, batch))
                 collect(block=False)
@@ -486,6 +597,15 @@ class SyncEngine:
                 collect(block=True)
         self._commit(run_id, acknowledged)
         progress.close()
+        if removal_failed:
+            self.con.execute(
+                f"""
+                update {SCHEMA}.sync_batches
+                set status = 'failed', error = 'not sent: a removal batch failed first (sent next run)'
+                where run_id = ? and status = 'pending'
+                """,
+                [run_id],
+            )
         summary = self._apply(job, run_id, resumed)
         summary.seconds = time.monotonic() - started
         return summary
@@ -577,6 +697,30 @@ class SyncEngine:
                 {done} and p.rejection_reason is not null
                 """
             )
+            # A refused row keeps what the destination last accepted (its payload and id: a later removal
+            # needs them), with status rejected and no hash, so the next run sends it again.
+            con.execute(
+                f"""
+                create or replace temp table _cdp_new_state as
+                select
+                    {sync_id} as sync_id,
+                    p.record_key,
+                    case when p.rejection_reason is null then p.payload_hash end as payload_hash,
+                    case when p.rejection_reason is null then p.payload else old.payload end as payload,
+                    case
+                        when p.rejection_reason is null then p.destination_id else old.destination_id
+                    end as destination_id,
+                    case when p.rejection_reason is null then 'synced' else 'rejected' end as status,
+                    p.rejection_reason as reason,
+                    current_timestamp as synced_at,
+                    p.run_id
+                from {SCHEMA}.sync_plan as p
+                inner join {SCHEMA}.sync_batches as b on b.run_id = p.run_id and b.batch_no = p.batch_no
+                left join {SCHEMA}.sync_state as old
+                    on old.sync_id = {sync_id} and old.record_key = p.record_key
+                where p.run_id = {_lit(run_id)} and b.status = 'done' and p.operation != 'remove'
+                """
+            )
             con.execute(
                 f"""
                 delete from {SCHEMA}.sync_state
@@ -593,17 +737,10 @@ class SyncEngine:
                     sync_id, record_key, payload_hash, payload, destination_id, status, reason, synced_at,
                     run_id
                 )
-                select
-                    {sync_id}, p.record_key,
-                    case when p.rejection_reason is null then p.payload_hash end,
-                    p.payload,
-                    p.destination_id,
-                    case when p.rejection_reason is null then 'synced' else 'rejected' end,
-                    p.rejection_reason,
-                    current_timestamp, p.run_id
-                {done} and p.operation != 'remove'
+                select * from _cdp_new_state
                 """
             )
+            con.execute("drop table _cdp_new_state")
             sent, rejected = con.execute(
                 f"""
                 select count(*), count(*) filter (where p.rejection_reason is not null) {done}

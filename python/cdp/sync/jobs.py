@@ -75,3 +75,13 @@ def check_built(con: duckdb.DuckDBPyConnection, jobs: list[SyncJob]) -> None:
         if not columns or missing:
             what = "is not built" if not columns else f"lacks {missing}"
             raise ConfigError(f"{job.audience.model} {what}: run `dbt build -s {job.audience.model}`")
+        # Groups declared since the last build would select nobody, and a mirror sync would remove everyone.
+        built = {
+            g
+            for (g,) in con.execute(f"select distinct audience_group from {job.audience_relation}").fetchall()
+        }
+        if built - set(job.audience.groups):
+            raise ConfigError(
+                f"{job.audience.model} was built with groups {sorted(built)}, the declaration has "
+                f"{list(job.audience.groups)}: run `dbt build -s {job.audience.model}`"
+            )

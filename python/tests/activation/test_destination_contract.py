@@ -158,3 +158,42 @@ def test_a_merged_customer_id_keeps_the_person(contract, warehouse, engine):
     (summary,) = engine.run(job())
     assert summary.planned == {"remove": 1, "upsert": 1} and summary.status == "succeeded", summary
     assert case.held(app, where) == {case.expect(m["email"]) for m in members}
+
+
+def test_a_changed_email_replaces_the_old_one(contract, warehouse, engine):
+    """A person's e-mail changes: the destination ends up with the new one only (vendors that match people
+    on the e-mail get the old record removed first)."""
+    case, app, job, where = contract
+    members = [customer(i) for i in range(1, 4)]
+    warehouse.set_members(members)
+    engine.run(job(mode="upsert"))
+    old = members[0]["email"]
+    members[0]["email"] = "renamed@example.org"
+    warehouse.set_members(members)
+    (summary,) = engine.run(job(mode="upsert"))
+    assert summary.status == "succeeded", summary
+    held = case.held(app, where)
+    assert case.expect("renamed@example.org") in held and case.expect(old) not in held
+
+
+def test_a_refused_change_keeps_what_the_vendor_holds(contract, warehouse, engine):
+    """A change the vendor refuses leaves the last accepted record in the state, so a later withdrawal still
+    removes the person the vendor holds."""
+    case, app, job, where = contract
+    if case.bad_row is None:
+        pytest.skip("this destination refuses no row")
+    members = [customer(i) for i in range(1, 4)]
+    warehouse.set_members(members)
+    engine.run(job(mode="upsert"))
+    original = dict(members[0])
+    members[0].update(case.bad_row)
+    warehouse.set_members(members)
+    (refused,) = engine.run(job(mode="upsert"))
+    assert refused.rejected >= 1, refused
+    members[0] = dict(
+        original, email_consent_status="withdrawn", ads_personalisation_consent_status="withdrawn"
+    )
+    warehouse.set_members(members)
+    (withdrawn,) = engine.run(job(mode="upsert"))
+    assert withdrawn.status == "succeeded", withdrawn
+    assert case.expect(original["email"]) not in case.held(app, where)

@@ -232,3 +232,79 @@ def test_file_export_writes_parquet(warehouse: Warehouse, engine: SyncEngine, tm
     table = pq.read_table(part)
     assert table.column_names == ["operation", "record_key", "email", "first_name", "score"]
     assert table.num_rows == 7 and table.column("score").to_pylist() == list(range(1, 8))
+
+
+def test_an_id_retired_by_a_merge_is_removed_in_every_mode(warehouse: Warehouse, serve, engine: SyncEngine):
+    """A customer id that no longer exists (merged into another) is removed even in upsert mode, where people
+    who merely leave the audience are kept."""
+    members = [customer(i) for i in range(1, 4)]
+    warehouse.set_members(members)
+    app = WebhookApp(token=None)
+    job = make_job("webhook", serve(app).url, FIELDS, token_env="", mode="upsert")
+    engine.run(job)
+    warehouse.set_members(members[1:])  # cus_000001 is gone from the audience and from the profile
+    (summary,) = engine.run(job)
+    assert summary.planned == {"remove": 1}
+    assert "cus_000001" not in _keys(app)
+
+
+def test_a_removal_that_fails_holds_back_the_upserts(warehouse: Warehouse, serve, engine: SyncEngine):
+    members = [customer(i) for i in range(1, 4)]
+    warehouse.set_members(members)
+    app = WebhookApp(token=None)
+    job = make_job("webhook", serve(app).url, FIELDS, token_env="", max_attempts=2)
+    engine.run(job)
+    warehouse.set_members([*members[1:], customer(4)])  # one leaves, one joins
+    app.inject(Fault(status=503, count=2))  # the removal batch fails both its tries
+    (held_back,) = engine.run(job)
+    assert held_back.failed_batches == 2 and held_back.status == "partial"
+    assert "cus_000004" not in _keys(app)
+    errors = [e for (e,) in warehouse.con.execute("select error from cdp_sync.sync_batches").fetchall() if e]
+    assert any("a removal batch failed first" in e for e in errors)
+    (again,) = engine.run(job)
+    assert again.planned == {"remove": 1, "upsert": 1} and again.status == "succeeded"
+    assert _keys(app) == {"cus_000002", "cus_000003", "cus_000004"}
+
+
+def test_a_resumed_run_does_not_send_who_withdrew_meanwhile(warehouse: Warehouse, serve, engine: SyncEngine):
+    members = [customer(i) for i in range(1, 5)]
+    warehouse.set_members(members)
+    app = WebhookApp(token=None)
+    job = make_job("webhook", serve(app).url, FIELDS, token_env="", options={"consent_channel": "email"})
+    engine._plan(job, "killed-after-planning")  # the process died before sending anything
+    members[1]["email_consent_status"] = "withdrawn"
+    warehouse.set_members(members)
+    resumed, fresh = engine.run(job)
+    assert resumed.resumed and resumed.sent == 3
+    assert _keys(app) == {"cus_000001", "cus_000003", "cus_000004"}
+    assert app.applied[(AUDIENCE, "cus_000002", "upsert")] == 0
+    assert fresh.planned_rows == 0
+
+
+def test_a_full_resync_still_removes_who_withdrew(warehouse: Warehouse, serve, engine: SyncEngine):
+    members = [customer(i) for i in range(1, 4)]
+    warehouse.set_members(members)
+    app = WebhookApp(token=None)
+    job = make_job(
+        "webhook", serve(app).url, FIELDS, token_env="", mode="upsert", options={"consent_channel": "email"}
+    )
+    engine.run(job)
+    members[0]["email_consent_status"] = "withdrawn"
+    warehouse.set_members(members)
+    engine.reset(job)
+    (summary,) = engine.run(job)
+    assert summary.planned == {"remove": 1, "upsert": 2}
+    assert _keys(app) == {"cus_000002", "cus_000003"}
+
+
+def test_a_destination_bug_fails_its_batch_not_the_sync(
+    warehouse: Warehouse, serve, engine: SyncEngine, monkeypatch
+):
+    warehouse.set_members([customer(i) for i in range(1, 4)])
+    app = WebhookApp(token=None)
+    job = make_job("webhook", serve(app).url, FIELDS, token_env="")
+    monkeypatch.setattr(type(job.destination), "send", lambda *args: {}["no such key"])
+    (summary,) = engine.run(job)
+    assert summary.status == "partial" and summary.failed_batches == 1
+    assert "KeyError" in warehouse.scalar("select error from cdp_sync.sync_batches")
+    assert warehouse.scalar("select count(*) from cdp_sync.sync_runs where status = 'running'") == 0

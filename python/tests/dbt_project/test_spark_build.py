@@ -79,6 +79,14 @@ def test_spark_recomputes_only_touched_components(spark_project: DbtProject) -> 
 def test_spark_audience_history_appends_to_itself(spark_project: DbtProject) -> None:
     """The membership events read their own table and append on Spark (plain Parquet): a second run with the
     same members appends nothing."""
+    first = spark_project.dbt(
+        "show",
+        "--output",
+        "json",
+        "--inline",
+        "select count(*) as n from {{ ref('fct_audience_membership_events') }}",
+    )
+    assert '"n": 0' not in first.stdout and '"n": ' in first.stdout, first.stdout[-2000:]
     result = spark_project.dbt("run", "-s", "fct_audience_membership_events", "fct_audience_memberships")
     assert "ERROR=0" in result.stdout, result.stdout[-3000:]
     show = spark_project.dbt(

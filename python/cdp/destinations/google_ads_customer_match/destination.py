@@ -134,6 +134,7 @@ class GoogleAdsCustomerMatch(Destination):
     max_batch_size = 10_000
     default_rate_limit_per_second = 5.0
     consent_channel = "ads_personalisation"
+    match_fields: ClassVar[tuple[str, ...]] = ("email", "phone")
     operations: ClassVar[tuple[str, ...]] = ("upsert", "remove")
 
     def __init__(self, *args, **kwargs):

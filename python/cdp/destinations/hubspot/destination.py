@@ -35,6 +35,7 @@ class HubSpot(Destination):
     max_batch_size = 100
     default_rate_limit_per_second = 9.0
     consent_channel = "email"
+    match_fields: ClassVar[tuple[str, ...]] = ("email",)
     operations: ClassVar[tuple[str, ...]] = ("upsert", "update", "insert", "remove")
 
     def __init__(self, *args, **kwargs):

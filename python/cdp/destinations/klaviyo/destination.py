@@ -74,6 +74,7 @@ class Klaviyo(Destination):
     max_batch_size = 10_000
     default_rate_limit_per_second = 2.4
     consent_channel = "email"
+    match_fields: ClassVar[tuple[str, ...]] = ("email",)
     operations: ClassVar[tuple[str, ...]] = ("upsert", "remove")
 
     def __init__(self, *args, **kwargs):

@@ -52,6 +52,7 @@ class Mailchimp(Destination):
     max_batch_size = 500
     default_rate_limit_per_second = 10.0
     consent_channel = "email"
+    match_fields: ClassVar[tuple[str, ...]] = ("email_address",)
     operations: ClassVar[tuple[str, ...]] = ("upsert", "insert", "remove")
 
     def __init__(self, *args, **kwargs):

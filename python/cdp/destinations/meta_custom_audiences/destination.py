@@ -41,6 +41,7 @@ class MetaCustomAudiences(Destination):
     max_batch_size = 10_000
     default_rate_limit_per_second = 5.0
     consent_channel = "ads_personalisation"
+    match_fields: ClassVar[tuple[str, ...]] = ("EMAIL", "PHONE")
     operations: ClassVar[tuple[str, ...]] = ("upsert", "remove")
 
     def __init__(self, *args, **kwargs):

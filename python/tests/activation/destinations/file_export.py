@@ -6,13 +6,16 @@ from tests.activation.contract_case import Case
 
 
 def _file_emails(directory: Path) -> set[str]:
-    """Replay the export's part files in the order they were written."""
-    held: set[str] = set()
+    """Replay the export's part files in the order they were written: rows are keyed by record_key."""
+    held: dict[str, str] = {}
     for path in sorted((directory / AUDIENCE).glob("*.csv"), key=lambda p: p.stat().st_mtime_ns):
         with path.open(newline="", encoding="utf-8") as handle:
             for row in csv.DictReader(handle):
-                (held.discard if row["operation"] == "remove" else held.add)(row["email"])
-    return held
+                if row["operation"] == "remove":
+                    held.pop(row["record_key"], None)
+                else:
+                    held[row["record_key"]] = row["email"]
+    return set(held.values())
 
 
 CASE = Case(
