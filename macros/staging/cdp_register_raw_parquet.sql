@@ -1,10 +1,17 @@
-{#- on-run-start hook. When var('cdp__raw_parquet_path') is set, declare every raw source table as a view
-    (DuckDB) or an external table (Spark) over `<path>/<identifier>/*.parquet`, replacing whatever stood under
-    that name (such as a demo seed), so the sources read the generated Parquet files. Does nothing otherwise. -#}
+{#- on-run-start hook. When var('cdp__raw_parquet_path') is set, declare every raw source table (the sources
+    declared under models/staging/) as a view (DuckDB) or an external table (Spark) over
+    `<path>/<identifier>/*.parquet`, replacing whatever stood under that name (such as a demo seed), so the
+    sources read the generated Parquet files. Does nothing otherwise. -#}
 {% macro cdp_register_raw_parquet() -%}
     {%- set path = var('cdp__raw_parquet_path') -%}
     {%- if execute and path -%}
-        {%- set sources = graph.sources.values() | selectattr('package_name', 'equalto', project_name) | list -%}
+        {#- the raw sources, declared under models/staging/ (not the sync engine's tables, models/audiences/) -#}
+        {%- set sources = [] -%}
+        {%- for source in graph.sources.values() -%}
+            {%- if source.package_name == project_name and source.original_file_path.startswith('models/staging/') -%}
+                {%- do sources.append(source) -%}
+            {%- endif -%}
+        {%- endfor -%}
         {%- for schema in sources | map(attribute='schema') | unique -%}
             {%- do adapter.create_schema(api.Relation.create(database=sources[0].database, schema=schema)) -%}
         {%- endfor -%}

@@ -76,6 +76,8 @@ class Manifest:
         return [model for model in self.models() if Path(model.path).parts[:2] == ("models", "marts")]
 
     def sources(self) -> list[Relation]:
+        """The raw sources: those declared under models/staging/ (not the sync engine's own tables, which
+        models/audiences/_sync__sources.yml declares)."""
         return sorted(
             (
                 Relation(
@@ -87,6 +89,7 @@ class Manifest:
                 )
                 for node in self._data["sources"].values()
                 if node["package_name"] == "cdp"
+                and Path(node["original_file_path"]).parts[:2] == ("models", "staging")
             ),
             key=lambda relation: relation.name,
         )

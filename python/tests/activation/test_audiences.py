@@ -137,8 +137,10 @@ def test_built_audience_holds_exactly_what_its_filter_selects(built, audience: A
         assert group == next((g for g, limit in cuts if bucket < limit), "treatment")
 
 
-def test_membership_history_records_who_entered_and_left(duckdb_project: DbtProject):
+def test_membership_history_records_who_entered_and_left(duckdb_project: DbtProject, tmp_path: Path):
     database = str(duckdb_project.duckdb_path)
+    # Its own target path: the session build's run_results.json is read by other tests.
+    own_target = ("--target-path", str(tmp_path / "target"))
     with duckdb.connect(database) as con:
         (initial,) = con.execute("select count(*) from cdp_audiences.int_audience_members").fetchall()[0]
         assert con.execute(
@@ -159,7 +161,7 @@ def test_membership_history_records_who_entered_and_left(duckdb_project: DbtProj
             "insert into cdp_audiences.int_audience_members "
             "values ('cart_abandoners', 'cus_newcomer', 'treatment')"
         )
-    duckdb_project.dbt("run", "-s", "fct_audience_membership_events", "fct_audience_memberships")
+    duckdb_project.dbt("run", "-s", "fct_audience_membership_events", "fct_audience_memberships", *own_target)
     with duckdb.connect(database, read_only=True) as con:
         events = con.execute(
             """
@@ -181,7 +183,12 @@ def test_membership_history_records_who_entered_and_left(duckdb_project: DbtProj
         assert sorted(current) == sorted((c, False, True) for (c,) in leavers)
     # Put the audiences back as built: the leavers re-enter, the newcomer leaves.
     duckdb_project.dbt(
-        "run", "-s", "int_audience_members", "fct_audience_membership_events", "fct_audience_memberships"
+        "run",
+        "-s",
+        "int_audience_members",
+        "fct_audience_membership_events",
+        "fct_audience_memberships",
+        *own_target,
     )
     with duckdb.connect(database, read_only=True) as con:
         assert con.execute(

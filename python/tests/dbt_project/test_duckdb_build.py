@@ -50,7 +50,11 @@ def test_every_source_table_declares_the_reconcile_test(duckdb_project: DbtProje
         if test["resource_type"] == "test"
         and test.get("test_metadata", {}).get("name") == "cdp_rows_reconcile"
     }
-    declared = {(s["source_name"], s["name"]) for s in data["sources"].values()}
+    declared = {  # the raw sources (the sync engine's own tables are declared under models/audiences/)
+        (s["source_name"], s["name"])
+        for s in data["sources"].values()
+        if s["original_file_path"].startswith("models/staging/")
+    }
     assert declared == tested
 
 
