@@ -1,8 +1,9 @@
-{#- Current consent per customer and channel: the latest consent event wins (ties: the later event id). The one
-    place marts and audiences read consent from. A channel without any event is absent here (unknown, which
-    every consumer must treat as not granted). Incremental by customer on DuckDB: a run rewrites the customers
-    whose records changed since it last read the customer change feed (cdp_customer_changes); a table on
-    Spark. -#}
+{#- Current consent per customer and channel: the last signal of the consent ledger (int_consent_events, in its
+    signal_sequence: by time; at the same instant a withdrawal wins, then the consent platform, then the larger
+    event id). The one place marts and audiences read consent from. A channel without any signal is absent here
+    (unknown, which every consumer must treat as not granted). Incremental by customer on DuckDB: a run
+    rewrites the customers whose records changed since it last read the customer change feed
+    (cdp_customer_changes), the same customers whose ledger rows the ledger rewrote; a table on Spark. -#}
 {{ cdp_customer_incremental_config() }}
 {%- set from_feed = not cdp_customer_changes_unreadable(ref('int_customer_ids')) %}
 
@@ -10,39 +11,26 @@ with
 
 {{ cdp_changed_customers_cte(from_feed) }}
 
-consent_events as (
+consent_signals as (
 
-    select * from {{ ref('stg_privacy__consent_events') }}
-
-),
-
-customer_ids as (
-
-    select * from {{ cdp_changed_customer_rows(ref('int_customer_ids'), from_feed) }}
+    select * from {{ cdp_changed_customer_rows(ref('int_consent_events'), from_feed) }}
 
 ),
 
-resolved_events as (
+signals_ranked as (
 
     select
-        customer_ids.customer_id,
-        consent_events.channel,
-        consent_events.status,
-        consent_events.collected_via,
-        consent_events.consent_event_id,
-        consent_events.occurred_at,
-        row_number() over (
-            partition by customer_ids.customer_id, consent_events.channel
-            order by consent_events.occurred_at desc, consent_events.consent_event_id desc
-        ) as recency_rank,
-        count(*) over (
-            partition by customer_ids.customer_id, consent_events.channel
-        ) as event_count
-    from consent_events
-    inner join customer_ids
-        on
-            customer_ids.source_table = 'privacy_consent_events'
-            and consent_events.consent_event_id = customer_ids.record_id
+        customer_id,
+        channel,
+        status,
+        collected_via,
+        source_table,
+        source_event_id,
+        occurred_at,
+        signal_sequence,
+        max(signal_sequence) over (partition by customer_id, channel) as event_count
+    from consent_signals
+    where customer_id is not null
 
 ),
 
@@ -54,11 +42,12 @@ final as (
         status as consent_status,
         status = 'granted' as is_granted,
         collected_via,
-        consent_event_id,
-        event_count,
+        source_event_id as consent_event_id,
+        source_table,
+        cast(event_count as {{ dbt.type_bigint() }}) as event_count,
         occurred_at as consent_updated_at
-    from resolved_events
-    where recency_rank = 1
+    from signals_ranked
+    where signal_sequence = event_count
 
 )
 

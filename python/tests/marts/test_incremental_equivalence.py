@@ -37,7 +37,9 @@ RECORD_INCREMENTAL = {
 CUSTOMER_INCREMENTAL = (
     "int_customer_profile_candidates",
     "int_customer_golden_records",
+    "int_consent_events",
     "int_consent_current",
+    "fct_consent_history",
     "int_web_page_views_per_customer",
     "fct_customer_engagement_daily",
     "int_customer_engagement_totals",
