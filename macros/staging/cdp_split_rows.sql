@@ -11,11 +11,22 @@
     Incremental by key on DuckDB (cdp_split_rows_replaced): a run splits again only the keys delivered since
     the model's newest load (minus the lookback), with every delivery of those keys, old ones included, and
     replaces their rows (strategy cdp_replace_keys). Spark builds the table whole (plain Parquet cannot delete
-    rows). -#}
+    rows).
+
+    Retention (macros/governance/cdp_retention.sql): when var('cdp__retention') lists the raw table, the staged
+    model keeps only the rows on or after the table's cutoff, and an incremental run also deletes the staged rows
+    the cutoff has passed since; fct_retention_expired_daily counts the rows left out. -#}
 {% macro cdp_split_rows(base_relation, passed=true) -%}
     {%- set delivery = cdp_delivery_spec(base_relation) -%}
     {%- set key = delivery['key'] -%}
+    {#- Retention (cdp_retention): the staged model leaves out the rows before its raw table's cutoff. -#}
+    {%- set source_table = cdp_retention_source_table(base_relation.identifier) -%}
+    {%- set retained = passed and cdp_retention_rule(source_table) is not none -%}
+    {%- set cutoff = cdp_retention_cutoff(source_table, this) if retained else none -%}
     {{ cdp_split_rows_config() }}
+    {%- if retained %}
+    {{ config(post_hook=["{{ cdp_retention_remember_cutoff('" ~ source_table ~ "') }}"]) }}
+    {%- endif %}
 with
 
 deliveries as (
@@ -75,7 +86,11 @@ ranked as (
     {%- if passed %}
 select {{ columns }}
 from ranked
-where dq_reason is null and not is_superseded
+where
+    dq_reason is null and not is_superseded
+    {%- if cutoff is not none %}
+    and {{ cdp_retention_kept(source_table, cutoff) }}
+    {%- endif %}
     {%- else %}
 select
     {{ columns }},
@@ -137,20 +152,33 @@ where dq_reason is not null or is_superseded
 {%- endmacro %}
 
 {#- Incremental strategy `cdp_replace_keys` of the models cdp_split_rows builds: delete the target's rows that
-    cdp_split_rows_replaced selects (evaluated on the target as it stood before the run, in one statement),
-    then insert the run's rows. The base relation is the one model the calling model refs. -#}
+    cdp_split_rows_replaced selects (evaluated on the target as it stood before the run, in one statement) and,
+    in a staged model under retention, the rows before the cutoff, then insert the run's rows. The base relation
+    is the model the calling model refs that is named after it (`stg_x__y` splits `base_x__y`). -#}
 {% macro get_incremental_cdp_replace_keys_sql(arg_dict) -%}
+    {#- Retention also refs the base models the as-of day is read from: the one split is named after the model. -#}
+    {%- set split_name = cdp_retention_model_name(cdp_retention_source_table(model.name), 'base') -%}
+    {%- set model_nodes = [] -%}
     {%- set base_nodes = [] -%}
     {%- for node_id in model.depends_on.nodes if node_id.startswith('model.') -%}
-        {%- do base_nodes.append(node_id) -%}
+        {%- do model_nodes.append(node_id) -%}
+        {%- if node_id.endswith('.' ~ split_name) -%}
+            {%- do base_nodes.append(node_id) -%}
+        {%- endif -%}
     {%- endfor -%}
+    {%- set base_nodes = base_nodes or model_nodes -%}
     {%- if base_nodes | length != 1 -%}
         {{ exceptions.raise_compiler_error(
             model.name ~ ': strategy cdp_replace_keys needs exactly one model to split, found ' ~ base_nodes) }}
     {%- endif -%}
     {%- set base_relation = ref(graph.nodes[base_nodes[0]].name) -%}
+    {%- set source_table = cdp_retention_source_table(model.name) -%}
+    {%- set cutoff = cdp_retention_cutoff(source_table, this) if not model.name.endswith('_quarantine') else none %}
 delete from {{ arg_dict['target_relation'] }}
-where {{ cdp_split_rows_replaced(base_relation, arg_dict['target_relation']) }};
+where {{ cdp_split_rows_replaced(base_relation, arg_dict['target_relation']) }}
+    {%- if cutoff is not none %}
+    or not {{ cdp_retention_kept(source_table, cutoff) }}
+    {%- endif %};
 
 {{ get_incremental_append_sql(arg_dict) }}
 {%- endmacro %}

@@ -1,8 +1,11 @@
-"""``cdp summary``: what the last build staged and quarantined, source table by source table."""
+"""``cdp summary``: what the last build staged, quarantined and expired (retention), source table by source
+table."""
 
 from __future__ import annotations
 
 import argparse
+
+import duckdb
 
 from cdp.warehouse import Manifest, connect_duckdb
 
@@ -13,9 +16,27 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run)
 
 
+EXPIRED_MODEL = "fct_retention_expired_daily"
+
+
+def expired_counts(manifest: Manifest, connection) -> dict[str, int]:
+    """Raw rows each source table's retention window moved out of staging (fct_retention_expired_daily, by raw
+    table name ``<source>_<table>``); empty when that model is not built."""
+    try:
+        relation = manifest.model(EXPIRED_MODEL).relation_name
+        return dict(
+            connection.execute(
+                f"select source_table, cast(sum(event_count) as bigint) from {relation} group by 1"
+            ).fetchall()
+        )
+    except (KeyError, duckdb.CatalogException):
+        return {}
+
+
 def staging_counts(manifest: Manifest, connection) -> list[dict]:
-    """Rows in, staged and quarantined per source table, with the quarantine reasons and their counts."""
+    """Rows in, staged, quarantined and expired (retention) per source table, with the quarantine reasons."""
     models = {model.name: model for model in manifest.models("stg_")}
+    expired = expired_counts(manifest, connection)
     rows = []
     for source in manifest.sources():
         source_name, table = source.name.split(".", 1)
@@ -33,6 +54,7 @@ def staging_counts(manifest: Manifest, connection) -> list[dict]:
                 "rows_in": count(source.relation_name),
                 "staged": count(staged.relation_name),
                 "quarantined": count(quarantined.relation_name),
+                "expired": expired.get(f"{source_name}_{table}", 0),
                 "reasons": dict(reasons),
             }
         )
@@ -46,7 +68,13 @@ def run(args: argparse.Namespace) -> int:
     print(f"{'source table':<32} {'rows in':>10} {'staged':>10} {'quarantined':>12}  reasons")
     for row in rows:
         reasons = ", ".join(f"{reason}={count}" for reason, count in row["reasons"].items())
-        reconciled = "" if row["rows_in"] == row["staged"] + row["quarantined"] else "  << DOES NOT RECONCILE"
+        reconciled = (
+            ""
+            if row["rows_in"] == row["staged"] + row["quarantined"] + row["expired"]
+            else "  << DOES NOT RECONCILE"
+        )
+        if row["expired"]:
+            reasons = f"{reasons}; {row['expired']:,} expired (retention)"
         print(
             f"{row['source']:<32} {row['rows_in']:>10,} {row['staged']:>10,} {row['quarantined']:>12,}  "
             f"{reasons}{reconciled}"

@@ -63,7 +63,7 @@ def test_rows_in_equal_rows_staged_plus_rows_quarantined(manifest: Manifest, con
     assert len(counts) == len(manifest.sources()) == 17
     for row in counts:
         assert row["rows_in"] > 0, row
-        assert row["rows_in"] == row["staged"] + row["quarantined"], row
+        assert row["rows_in"] == row["staged"] + row["quarantined"] + row["expired"], row
         assert sum(row["reasons"].values()) == row["quarantined"], row
     # The generator plants malformed rows in every table of 100 rows or more; staging must catch some in each.
     missed = [row["source"] for row in counts if row["rows_in"] >= 100 and not row["quarantined"]]
