@@ -9,6 +9,12 @@ feedback_texts as (
 
 ),
 
+erased_customers as (
+
+    select * from {{ ref('int_erased_customers') }}
+
+),
+
 sentiment_terms as (
 
     select * from {{ ref('int_feedback_sentiment_terms_matched') }}
@@ -84,6 +90,15 @@ final as (
         cast(created_at as timestamp) as created_at
     from scored
 
+),
+
+erased as (
+
+    {#- The free text of a customer who asked to be erased is emptied (int_erased_customers). #}
+    select {{ cdp_erased_columns('fct_feedback_texts', 'final', 'erased_customers.customer_id is not null') }}
+    from final
+    left join erased_customers on final.customer_id = erased_customers.customer_id
+
 )
 
-select * from final
+select * from erased

@@ -12,6 +12,12 @@ survey_responses as (
 
 ),
 
+erased_customers as (
+
+    select * from {{ ref('int_erased_customers') }}
+
+),
+
 staged_responses as (
 
     select * from {{ ref('stg_surveys__responses') }}
@@ -154,6 +160,15 @@ final as (
             and stated_criteria.criterion_rank = term_matches.criterion_rank
             and term_matches.match_rank = 1
 
+),
+
+erased as (
+
+    {#- The free text of a customer who asked to be erased is emptied (int_erased_customers). #}
+    select {{ cdp_erased_columns('fct_purchase_criteria', 'final', 'erased_customers.customer_id is not null') }}
+    from final
+    left join erased_customers on final.customer_id = erased_customers.customer_id
+
 )
 
-select * from final
+select * from erased

@@ -1,7 +1,8 @@
 {#- The golden record: one row per resolved customer. Each attribute group survives from one record chosen by
     the rule of var('cdp__survivorship') (macro cdp_survivorship_order), with the winning source recorded:
     int_customer_golden_records, kept incremental by customer. This model adds what changes with the day or
-    with other customers' data: the age on the as-of day, hard bounces of the surviving e-mail, consent.
+    with other customers' data: the age on the as-of day, hard bounces of the surviving e-mail, consent, and
+    erasure: a customer in int_erased_customers keeps the row with every PII column empty.
     Customers known only from events (a cookie, a device) are rows too, with empty profile attributes. -#}
 {%- set groups = var('cdp__survivorship').attributes -%}
 
@@ -16,6 +17,12 @@ golden_records as (
 consent_current as (
 
     select * from {{ ref('int_consent_current') }}
+
+),
+
+erased_customers as (
+
+    select * from {{ ref('int_erased_customers') }}
 
 ),
 
@@ -61,11 +68,13 @@ joined as (
         {%- for channel in var('cdp__consent_channels') %}
             coalesce(consent_pivoted.{{ channel }}_consent_status, 'unknown') as {{ channel }}_consent_status,
         {%- endfor %}
-        consent_pivoted.consent_updated_at
+        consent_pivoted.consent_updated_at,
+        golden_records.erasure_request_count > 0 or erased_customers.customer_id is not null as is_erased
     from golden_records
     cross join as_of
     left join hard_bounced_emails on golden_records.email = hard_bounced_emails.email
     left join consent_pivoted on golden_records.customer_id = consent_pivoted.customer_id
+    left join erased_customers on golden_records.customer_id = erased_customers.customer_id
 
 ),
 
@@ -90,24 +99,33 @@ final as (
         {%- for group in groups %}
             {{ group }}_source,
         {%- endfor %}
-        email is not null as has_email,
-        email_has_hard_bounced,
-        phone_e164 is not null as has_phone,
+        email is not null and not is_erased as has_email,
+        email_has_hard_bounced and not is_erased as email_has_hard_bounced,
+        phone_e164 is not null and not is_erased as has_phone,
         {%- for channel in var('cdp__consent_channels') %}
             {{ channel }}_consent_status,
         {%- endfor %}
-        email is not null and not email_has_hard_bounced and email_consent_status = 'granted' as is_email_contactable,
-        phone_e164 is not null and sms_consent_status = 'granted' as is_sms_contactable,
+        email is not null and not email_has_hard_bounced and email_consent_status = 'granted'
+        and not is_erased as is_email_contactable,
+        phone_e164 is not null and sms_consent_status = 'granted' and not is_erased as is_sms_contactable,
         consent_updated_at,
         person_record_count > 0 as is_known,
         record_count,
         person_record_count,
         source_count,
-        erasure_request_count > 0 as is_erasure_requested,
+        is_erased as is_erasure_requested,
         first_seen_at,
         last_seen_at
     from joined
 
+),
+
+erased as (
+
+    {#- Erased people keep their row (facts still add up on the pseudonymous customer_id) without PII. #}
+    select {{ cdp_erased_columns('dim_customers', 'final', 'final.is_erasure_requested') }}
+    from final
+
 )
 
-select * from final
+select * from erased

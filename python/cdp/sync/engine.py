@@ -697,6 +697,14 @@ class SyncEngine:
                 {done} and p.rejection_reason is not null
                 """
             )
+            con.execute(
+                f"""
+                insert into {SCHEMA}.sync_erasures (run_id, sync_id, destination, record_key, removed_at)
+                select p.run_id, {sync_id}, {_lit(job.sync.destination)}, p.record_key, current_timestamp
+                {done} and p.operation = 'remove' and p.change_reason = 'erased'
+                and p.rejection_reason is null
+                """
+            )
             # A refused row keeps what the destination last accepted (its payload and id: a later removal
             # needs them), with status rejected and no hash, so the next run sends it again.
             con.execute(

@@ -7,7 +7,9 @@ sources in models/audiences/_sync__sources.yml, never built by dbt):
 - ``sync_batches``: each planned batch, its idempotency key and whether the destination acknowledged it.
 - ``sync_state``: what each destination holds after the last acknowledged batch (the payload and its hash, the
   destination's id for the row, and whether it was rejected: rejected rows are sent again on the next run).
-- ``sync_rejections``: every row a destination refused, with its reason, per run."""
+- ``sync_rejections``: every row a destination refused, with its reason, per run.
+- ``sync_erasures``: the right to be forgotten on the destination side: every person a destination
+  acknowledged removing because they asked to be erased (no PII: the customer id, the sync, the run, when)."""
 
 from __future__ import annotations
 
@@ -78,6 +80,13 @@ TABLES: dict[str, tuple[str, ...]] = {
         "operation varchar not null",
         "reason varchar not null",
         "rejected_at timestamp not null",
+    ),
+    "sync_erasures": (
+        "run_id varchar not null",
+        "sync_id varchar not null",
+        "destination varchar not null",
+        "record_key varchar not null",
+        "removed_at timestamp not null",
     ),
 }
 

@@ -197,3 +197,35 @@ def test_a_refused_change_keeps_what_the_vendor_holds(contract, warehouse, engin
     (withdrawn,) = engine.run(job(mode="upsert"))
     assert withdrawn.status == "succeeded", withdrawn
     assert case.expect(original["email"]) not in case.held(app, where)
+
+
+@pytest.mark.parametrize("mode", ["upsert", "insert", "update", "mirror"])
+def test_an_erased_person_is_removed_and_forgotten(contract, warehouse, engine, mode):
+    """After an erasure the marts hold the person without PII: every mode removes them with the fields the
+    destination last accepted, records the removal in sync_erasures, and keeps no payload of theirs."""
+    case, app, job, where = contract
+    members = [customer(i) for i in range(1, 6)]
+    warehouse.set_members(members)
+    engine.run(job(mode="insert" if mode == "update" else mode))
+    original = dict(members[1])
+    assert case.expect(original["email"]) in case.held(app, where)
+    members[1] = dict(
+        original, email=None, first_name=None, last_name=None, phone_e164=None, is_erasure_requested=True
+    )
+    warehouse.set_members(members)
+    (summary,) = engine.run(job(mode=mode))
+    assert summary.planned == {"remove": 1} and summary.status == "succeeded", summary
+    assert case.expect(original["email"]) not in case.held(app, where)
+    assert case.expect(members[2]["email"]) in case.held(app, where)
+    erasures = warehouse.con.execute("select sync_id, record_key from cdp_sync.sync_erasures").fetchall()
+    assert [key for _, key in erasures] == [original["customer_id"]]
+    # Nothing the engine keeps still names the person.
+    for table in ("sync_state", "sync_plan", "sync_rejections"):
+        kept = warehouse.scalar(
+            f"select count(*) from cdp_sync.{table} as t where cast(t as varchar) like ?",
+            [f"%{original['email']}%"],
+        )
+        assert kept == 0, table
+    # A later run does not send them again.
+    (again,) = engine.run(job(mode=mode))
+    assert again.planned_rows == 0

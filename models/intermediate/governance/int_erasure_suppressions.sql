@@ -1,0 +1,127 @@
+{#- The suppression list of the right to be forgotten: for every erasure request, the salted hashes (never the
+    values) of the identifiers that name the person: those the request gives (account id, e-mail, phone) and the
+    anchor identifier of every record of the customer the request resolved to when it was first seen, of the types
+    in var('cdp__erasure_identifier_types'). int_erased_customers erases every customer a record carrying one of
+    them resolves to, now or later, even after the request and the person's source rows are purged.
+    Append-only and never rebuilt (full_refresh: false): a request is hashed once, on the first build that sees
+    it. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    full_refresh=false,
+    on_schema_change='fail'
+) }}
+
+{%- set types = var('cdp__erasure_identifier_types') %}
+
+with
+
+erasure_requests as (
+
+    select * from {{ ref('stg_privacy__erasure_requests') }}
+
+),
+
+customer_ids as (
+
+    select * from {{ ref('int_customer_ids') }}
+
+),
+
+new_requests as (
+
+    select
+        erasure_requests.request_id,
+        erasure_requests.account_id,
+        erasure_requests.email_match_key,
+        erasure_requests.phone_e164,
+        erasure_requests.requested_at
+    from erasure_requests
+    {%- if is_incremental() %}
+        where erasure_requests.request_id not in (
+            select suppressions.erasure_request_id from {{ this }} as suppressions
+        )
+    {%- endif %}
+
+),
+
+requested_identifiers as (
+
+    select
+        request_id,
+        requested_at,
+        'account_id' as identifier_type,
+        'account_id:' || cast(account_id as {{ dbt.type_string() }}) as node_key
+    from new_requests
+    union all
+    select
+        request_id,
+        requested_at,
+        'email' as identifier_type,
+        'email:' || email_match_key as node_key
+    from new_requests
+    union all
+    select
+        request_id,
+        requested_at,
+        'phone' as identifier_type,
+        'phone:' || phone_e164 as node_key
+    from new_requests
+
+),
+
+request_customers as (
+
+    select
+        new_requests.request_id,
+        new_requests.requested_at,
+        customer_ids.customer_id
+    from new_requests
+    inner join customer_ids
+        on
+            customer_ids.source_table = 'privacy_erasure_requests'
+            and new_requests.request_id = customer_ids.record_id
+
+),
+
+customer_anchors as (
+
+    select distinct
+        request_customers.request_id,
+        request_customers.requested_at,
+        customer_ids.anchor_identifier_type as identifier_type,
+        customer_ids.anchor_node_key as node_key
+    from request_customers
+    inner join customer_ids on request_customers.customer_id = customer_ids.customer_id
+    where
+        customer_ids.anchor_identifier_type in (
+            '{{ types | join("', '") }}'
+        )
+
+),
+
+identifiers as (
+
+    select * from requested_identifiers
+    where node_key is not null
+    union
+    select * from customer_anchors
+
+),
+
+final as (
+
+    select
+        cast(request_id as {{ dbt.type_string() }}) as erasure_request_id,
+        cast(identifier_type as {{ dbt.type_string() }}) as identifier_type,
+        cast(
+            {{ cdp_pii_hash('node_key') }}
+            as {{ dbt.type_string() }}
+        ) as identifier_hash,
+        cast(requested_at as {{ dbt.type_timestamp() }}) as requested_at,
+        cast({{ cdp_run_stamp() }} as {{ dbt.type_timestamp() }}) as suppressed_at
+    from identifiers
+
+)
+
+select * from final
