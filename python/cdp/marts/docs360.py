@@ -94,13 +94,18 @@ def _line(key: str, value: str) -> str:
 
 
 def render() -> str:
-    """The yml text of both 360 models (the full table with its contract, the masked view)."""
+    """The yml text of the 360 (its masked view is documented with the other masked views by
+    cdp.governance.masking)."""
     columns = columns_360()
     lines = [HEADER.rstrip("\n"), "version: 2", "", "models:"]
     lines += [
         "  - name: mart_customer_360",
         "    description: '{{ doc(\"mart_customer_360\") }}'",
-        "    config: {contract: {enforced: true}}",
+        # meta.freshness: the data contract's freshness promise (docs/governance/contracts.md).
+        "    config:",
+        "      contract: {enforced: true}",
+        "      meta:",
+        "        freshness: {column: last_seen_at, warn_after_days: 2, error_after_days: 3}",
         "    columns:",
     ]
     for column in columns:
@@ -110,29 +115,6 @@ def render() -> str:
             f"        {_line('description', column['description'])}",
             f"        data_type: {column['data_type']}",
             f"        config: {{meta: {{pii: {column['pii']}{masking}}}}}",
-        ]
-        if column["name"] == "customer_id":
-            lines.append("        data_tests: [unique, not_null]")
-    lines += [
-        "",
-        "  - name: mart_customer_360_masked",
-        "    description: '{{ doc(\"mart_customer_360_masked\") }}'",
-        "    columns:",
-    ]
-    for column in columns:
-        description, pii = column["description"], column["pii"]
-        if pii == "direct" and column["name"] in REDACTED:
-            description, pii = "Redacted (NULL) for BI readers.", "none"
-        elif pii == "direct":
-            description = (
-                f"Salted SHA-256 (hex) of the lower-cased mart_customer_360.{column['name']}: "
-                "countable and joinable, not readable."
-            )
-            pii = "linkable"
-        lines += [
-            f"      - name: {column['name']}",
-            f"        {_line('description', description)}",
-            f"        config: {{meta: {{pii: {pii}}}}}",
         ]
         if column["name"] == "customer_id":
             lines.append("        data_tests: [unique, not_null]")

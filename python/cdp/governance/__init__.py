@@ -1,0 +1,1 @@
+"""Data governance from Python: the masked views BI readers get (PII hashed or redacted)."""
