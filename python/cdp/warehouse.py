@@ -6,7 +6,7 @@ import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -37,6 +37,7 @@ class Relation:
     path: str
     columns: dict[str, dict]
     tests: tuple[DbtTest, ...] = ()
+    meta: dict = field(default_factory=dict)  # the model's config meta (e.g. the contract's freshness)
 
     @property
     def folder(self) -> str:
@@ -58,6 +59,11 @@ class Manifest:
         if not path.exists():
             raise FileNotFoundError(f"{path} not found: run `dbt build` (or `dbt parse`) first")
         return cls(json.loads(path.read_text()))
+
+    @property
+    def data(self) -> dict:
+        """The whole manifest, as dbt wrote it (for what this class does not wrap: exposures, child_map)."""
+        return self._data
 
     def models(self, prefix: str = "") -> list[Relation]:
         return sorted(
@@ -120,6 +126,7 @@ class Manifest:
             path=node["original_file_path"],
             columns=node.get("columns", {}),
             tests=tests,
+            meta=node.get("config", {}).get("meta") or node.get("meta") or {},
         )
 
 

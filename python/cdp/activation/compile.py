@@ -155,6 +155,8 @@ def models_yml(audiences: list[Audience]) -> dict:
             *(_column(name, source[name]) for name in audience.carried_columns),
         ]
         meta = {
+            # The data contract's freshness promise: an audience is as fresh as the mart it selects from.
+            "freshness": {"inherits": SOURCE_MODEL},
             "audience": {
                 "filter": {
                     kind: [vars(c) for c in getattr(audience.filter, kind)] for kind in ("all", "any")
@@ -171,7 +173,7 @@ def models_yml(audiences: list[Audience]) -> dict:
                     }
                     for s in audience.syncs
                 ],
-            }
+            },
         }
         models.append(
             {

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 import great_expectations as gx
 from great_expectations.expectations import Expectation
@@ -185,12 +185,33 @@ def masked_expectations(hashed_columns: Iterable[str]) -> list[Expectation]:
     ]
 
 
-def published_expectations(declared_columns: list[str]) -> list[Expectation]:
+def published_expectations(declared_columns: list[str], min_rows: int = 1) -> list[Expectation]:
     """A public mart has exactly the columns its yml publishes, in that order, and is not empty."""
     return [
         gx.expectations.ExpectTableColumnsToMatchOrderedList(column_list=declared_columns),
-        gx.expectations.ExpectTableRowCountToBeBetween(min_value=1),
+        gx.expectations.ExpectTableRowCountToBeBetween(min_value=min_rows),
     ]
+
+
+def freshness_expectations(freshness: dict | None, as_of: date | None) -> list[Expectation]:
+    """The contract's freshness promise (``meta.freshness``): the newest value of its column is at most
+    ``error_after_days`` before the data's as-of date (a failure) and ``warn_after_days`` (a warning). A model
+    that ``inherits`` its freshness has none of its own: the model it names is checked."""
+    if not freshness or not freshness.get("column") or as_of is None:
+        return []
+    day = datetime(as_of.year, as_of.month, as_of.day)
+    expectations = []
+    for limit, severity in (("error_after_days", "critical"), ("warn_after_days", "warning")):
+        if freshness.get(limit) is not None:
+            expectations.append(
+                gx.expectations.ExpectColumnMaxToBeBetween(
+                    column=freshness["column"],
+                    min_value=day - timedelta(days=freshness[limit]),
+                    severity=severity,
+                    meta={"freshness": limit, "as_of_date": as_of.isoformat()},
+                )
+            )
+    return expectations
 
 
 def table_expectations(columns: list[str], rows_in: int) -> list[Expectation]:

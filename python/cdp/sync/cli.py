@@ -2,7 +2,12 @@
 
 ``--dry-run`` shows, per sync, what would be sent (counts per operation and reason, and a sample of the
 requests) without sending. ``--emulators`` starts the local vendor emulators and points every destination at
-them (the main job uses it, so a newcomer sees activation work without accounts)."""
+them (the main job uses it, so a newcomer sees activation work without accounts).
+
+Before anything is sent, the data contracts (great-expectations suites, cdp.contracts) of each audience and of
+the marts it reads are checked: an audience whose contracts fail is refused (nothing sent, a
+``refused_contract`` run in ``sync_runs``, exit 1) while the others sync. ``--skip-contracts`` is for
+emergencies only."""
 
 from __future__ import annotations
 
@@ -29,6 +34,11 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--progress", action=argparse.BooleanOptionalAction, default=None, help="progress bars"
     )
+    parser.add_argument(
+        "--skip-contracts",
+        action="store_true",
+        help="emergencies only: sync without checking the data contracts of the audiences and marts",
+    )
     parser.add_argument("--target", default="dev", choices=["dev"], help="dbt target (the DuckDB warehouse)")
     parser.set_defaults(handler=_sync)
 
@@ -40,7 +50,7 @@ def _sync(args: argparse.Namespace) -> int:
     from cdp.destinations.base import ConfigError
     from cdp.destinations.local import start_emulators
     from cdp.sync.engine import SyncEngine
-    from cdp.sync.jobs import build_jobs, check_built
+    from cdp.sync.jobs import build_jobs, check_built, contract_failures, record_refusal
     from cdp.warehouse import Manifest, project_root
 
     with ExitStack() as stack:
@@ -56,10 +66,11 @@ def _sync(args: argparse.Namespace) -> int:
                         os.environ[variable] = server.app.token or ""
                     destinations[name] = dataclasses.replace(spec, url=server.url)
                     print(f"emulator {server.app.name} for {name} at {server.url}")
+            manifest = Manifest.load()
             jobs = build_jobs(
                 load_audiences(destinations=destinations),
                 destinations,
-                Manifest.load(),
+                manifest,
                 only_audiences=tuple(args.audience),
                 only_destinations=tuple(args.destination),
             )
@@ -73,9 +84,27 @@ def _sync(args: argparse.Namespace) -> int:
         except ConfigError as error:
             print(f"error: {error}", file=sys.stderr)
             return 2
+        refused: dict[str, list[str]] = {}
+        if args.skip_contracts:
+            print("warning: --skip-contracts: the data contracts are not checked", file=sys.stderr)
+        elif jobs:
+            refused = contract_failures(con, manifest, jobs)
+        for audience, failures in refused.items():
+            print(
+                f"error: audience {audience}: data contracts fail, its syncs are refused (nothing sent):",
+                file=sys.stderr,
+            )
+            for failure in failures:
+                print(f"    - {failure}", file=sys.stderr)
         engine = SyncEngine(con, progress=args.progress)
-        failed = False
+        failed = bool(refused)
         for job in jobs:
+            if job.audience.name in refused:
+                print(f"{job.sync_id} [{job.sync.mode}]: refused: data contracts fail (see above)")
+                if not args.dry_run:
+                    record_refusal(con, job)
+                job.destination.close()
+                continue
             if args.full_resync and not args.dry_run:
                 engine.reset(job)
             for summary in engine.run(job, dry_run=args.dry_run, sample_size=args.sample):

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import uuid
+
 import duckdb
 
 from cdp.activation.compile import outputs, stale
-from cdp.activation.spec import Audience, DestinationSpec
+from cdp.activation.spec import SOURCE_MODEL, Audience, DestinationSpec
 from cdp.destinations import registry
 from cdp.destinations.base import ConfigError
 from cdp.sync.engine import SyncJob
+from cdp.sync.state import SCHEMA, ensure_schema
 from cdp.warehouse import Manifest
 
 PROFILE_MODEL = "dim_customers"  # where the sync engine reads consent and erasure of people who left
+# sync_runs.status of a run refused before sending anything because a data contract failed.
+REFUSED = "refused_contract"
 
 
 def build_jobs(
@@ -85,3 +90,43 @@ def check_built(con: duckdb.DuckDBPyConnection, jobs: list[SyncJob]) -> None:
                 f"{job.audience.model} was built with groups {sorted(built)}, the declaration has "
                 f"{list(job.audience.groups)}: run `dbt build -s {job.audience.model}`"
             )
+
+
+def contract_models(job: SyncJob) -> list[str]:
+    """The public models whose data contracts a sync relies on: the audience and the marts it reads (the 360
+    it selects from, the golden record the engine reads consent and erasure from)."""
+    return [job.audience.model, SOURCE_MODEL, PROFILE_MODEL]
+
+
+def contract_failures(
+    con: duckdb.DuckDBPyConnection, manifest: Manifest, jobs: list[SyncJob]
+) -> dict[str, list[str]]:
+    """Run the great-expectations suite of every model the jobs read (each once): per audience, the failed
+    expectations of its models, as ``model: expectation(column) ...`` lines; audiences whose contracts hold
+    are absent."""
+    from cdp.contracts.run import Validator, validate_models
+
+    names = list(dict.fromkeys(name for job in jobs for name in contract_models(job)))
+    results = {r.model: r for r in validate_models(con, manifest, names, Validator())}
+    refused: dict[str, list[str]] = {}
+    for job in jobs:
+        lines = [
+            f"{model}: {failure}" for model in contract_models(job) for failure in results[model].failures
+        ]
+        if lines:
+            refused[job.audience.name] = lines
+    return refused
+
+
+def record_refusal(con: duckdb.DuckDBPyConnection, job: SyncJob, status: str = REFUSED) -> None:
+    """A run that sent nothing because a data contract failed, in the run log (``sync_runs``)."""
+    ensure_schema(con)
+    con.execute(
+        f"""
+        insert into {SCHEMA}.sync_runs (
+            run_id, sync_id, audience_name, destination, mode, status, started_at, finished_at,
+            planned_rows, sent_rows, rejected_rows, failed_batches
+        ) values (?, ?, ?, ?, ?, ?, current_timestamp, current_timestamp, 0, 0, 0, 0)
+        """,
+        [uuid.uuid4().hex, job.sync_id, job.audience.name, job.sync.destination, job.sync.mode, status],
+    )
