@@ -14,6 +14,9 @@
     {%- elif "'" in salt or "\\" in salt -%}
         {{ exceptions.raise_compiler_error("cdp: " ~ env_name ~ " must not contain a quote or a backslash") }}
     {%- endif -%}
+    {%- if not salt and execute -%}
+        {{ log("cdp: " ~ env_name ~ " is not set: hashing with the public demo salt", info=false) }}
+    {%- endif -%}
     {{ return(salt or 'cdp-demo-salt') }}
 {%- endmacro %}
 

@@ -55,6 +55,13 @@
     {%- if not rule['timestamp'] -%}
         {{ exceptions.raise_compiler_error('cdp__retention.' ~ source_table ~ ': name the event-time column (timestamp:)') }}
     {%- endif -%}
+    {#- Consent signals must outlive any window: an expired unsubscribe would make an older grant current again
+        (int_consent_events), an expired hard bounce would make an address contactable again. -#}
+    {%- if rule['days'] is not none and source_table in ['privacy_consent_events', 'esp_email_events'] -%}
+        {{ exceptions.raise_compiler_error('cdp__retention.' ~ source_table ~ ': this table carries consent '
+            ~ 'signals (unsubscribes, bounces, consent events), which must never expire; keep days: null '
+            ~ '(docs/governance/retention.md)') }}
+    {%- endif -%}
     {{ return(rule) }}
 {%- endmacro %}
 

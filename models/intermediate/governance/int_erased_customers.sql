@@ -1,6 +1,7 @@
 {#- The customers the marts must forget: every customer a record resolves to that carries an identifier on the
-    suppression list (int_erasure_suppressions, matched by salted hash). The erasure request itself is such a
-    record, so a request erases its customer on the next build; a record that arrives later with the same e-mail,
+    suppression list (int_erasure_suppressions, matched by salted hash) among the identifiers the identity
+    rules judge usable (a blocklisted placeholder or an over-limit shared value erases nobody). The erasure
+    request itself is such a record, so a request erases its customer on the next build; a record that arrives later with the same e-mail,
     phone or account is erased too, even if it forms a new customer after the request and the person's source
     rows were purged. Marts empty these customers' PII with cdp_erased_columns. -#}
 {%- set types = var('cdp__erasure_identifier_types') %}
@@ -15,7 +16,7 @@ suppressions as (
 
 observations as (
 
-    select * from {{ ref('int_identity_observations') }}
+    select * from {{ ref('int_identity_observations_assessed') }}
 
 ),
 
@@ -40,11 +41,11 @@ hashed_observations as (
 
     select
         record_key,
-        {{ cdp_pii_hash("identifier_type || ':' || identifier_value") }} as identifier_hash
+        {{ cdp_pii_hash('node_key') }} as identifier_hash
     from observations
     where
-        identifier_type in ('{{ types | join("', '") }}')
-        and identifier_value is not null
+        is_usable
+        and identifier_type in ('{{ types | join("', '") }}')
 
 ),
 

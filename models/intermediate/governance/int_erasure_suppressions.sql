@@ -1,6 +1,6 @@
 {#- The suppression list of the right to be forgotten: for every erasure request, the salted hashes (never the
-    values) of the identifiers that name the person: those the request gives (account id, e-mail, phone) and the
-    anchor identifier of every record of the customer the request resolved to when it was first seen, of the types
+    values) of the usable identifiers (int_identity_observations_assessed) that name the person: those the request
+    gives (account id, e-mail, phone) and the anchor identifier of every record of the customer the request resolved to when it was first seen, of the types
     in var('cdp__erasure_identifier_types'). int_erased_customers erases every customer a record carrying one of
     them resolves to, now or later, even after the request and the person's source rows are purged.
     Append-only and never rebuilt (full_refresh: false): a request is hashed once, on the first build that sees
@@ -28,13 +28,16 @@ customer_ids as (
 
 ),
 
+observations as (
+
+    select * from {{ ref('int_identity_observations_assessed') }}
+
+),
+
 new_requests as (
 
     select
         erasure_requests.request_id,
-        erasure_requests.account_id,
-        erasure_requests.email_match_key,
-        erasure_requests.phone_e164,
         erasure_requests.requested_at
     from erasure_requests
     {%- if is_incremental() %}
@@ -47,26 +50,23 @@ new_requests as (
 
 requested_identifiers as (
 
+    {#- The request's own identifiers, as the identity rules judged them: a blocklisted placeholder or a value
+        shared beyond its limit names nobody, so it is never suppressed. #}
     select
-        request_id,
-        requested_at,
-        'account_id' as identifier_type,
-        'account_id:' || cast(account_id as {{ dbt.type_string() }}) as node_key
+        new_requests.request_id,
+        new_requests.requested_at,
+        observations.identifier_type,
+        observations.node_key
     from new_requests
-    union all
-    select
-        request_id,
-        requested_at,
-        'email' as identifier_type,
-        'email:' || email_match_key as node_key
-    from new_requests
-    union all
-    select
-        request_id,
-        requested_at,
-        'phone' as identifier_type,
-        'phone:' || phone_e164 as node_key
-    from new_requests
+    inner join observations
+        on
+            observations.source_table = 'privacy_erasure_requests'
+            and new_requests.request_id = observations.record_id
+    where
+        observations.is_usable
+        and observations.identifier_type in (
+            '{{ types | join("', '") }}'
+        )
 
 ),
 
@@ -103,7 +103,6 @@ customer_anchors as (
 identifiers as (
 
     select * from requested_identifiers
-    where node_key is not null
     union
     select * from customer_anchors
 
@@ -119,7 +118,10 @@ final as (
             as {{ dbt.type_string() }}
         ) as identifier_hash,
         cast(requested_at as {{ dbt.type_timestamp() }}) as requested_at,
-        cast({{ cdp_run_stamp() }} as {{ dbt.type_timestamp() }}) as suppressed_at
+        cast({{ cdp_run_stamp() }} as {{ dbt.type_timestamp() }}) as suppressed_at,
+        {#- Which salt hashed the row: a build with another salt would match nobody, and
+            assert_erasure_salt_unchanged fails it. #}
+        cast({{ cdp_pii_hash("'cdp-salt-fingerprint'") }} as {{ dbt.type_string() }}) as salt_fingerprint
     from identifiers
 
 )

@@ -91,7 +91,8 @@ def _sync(args: argparse.Namespace) -> int:
             refused = contract_failures(con, manifest, jobs)
         for audience, failures in refused.items():
             print(
-                f"error: audience {audience}: data contracts fail, its syncs are refused (nothing sent):",
+                f"error: audience {audience}: data contracts fail, its syncs are refused "
+                "(only erasure and consent removals are sent):",
                 file=sys.stderr,
             )
             for failure in failures:
@@ -103,6 +104,11 @@ def _sync(args: argparse.Namespace) -> int:
                 print(f"{job.sync_id} [{job.sync.mode}]: refused: data contracts fail (see above)")
                 if not args.dry_run:
                     record_refusal(con, job)
+                # Privacy still goes out: people who asked to be erased or withdrew consent are removed.
+                for summary in engine.run(job, dry_run=args.dry_run, removals_only=True):
+                    if summary.planned_rows:
+                        print(f"{_describe(job.sync.mode, summary)} (erasure and consent removals only)")
+                    failed |= summary.status == "failed" or summary.failed_batches > 0
                 job.destination.close()
                 continue
             if args.full_resync and not args.dry_run:

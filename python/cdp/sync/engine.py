@@ -141,18 +141,22 @@ class SyncEngine:
         ensure_schema(con)
 
     # --- public --------------------------------------------------------------------------------------------
-    def run(self, job: SyncJob, *, dry_run: bool = False, sample_size: int = 3) -> list[RunSummary]:
-        """Resume what a killed run left, then plan and send what changed; one summary per run touched."""
+    def run(
+        self, job: SyncJob, *, dry_run: bool = False, sample_size: int = 3, removals_only: bool = False
+    ) -> list[RunSummary]:
+        """Resume what a killed run left, then plan and send what changed; one summary per run touched.
+        ``removals_only``: send only the removals privacy demands (people who asked to be erased or withdrew
+        consent), e.g. while the audience's data contracts fail; unfinished runs are left for a normal run."""
         summaries = []
-        if not dry_run:
+        if not dry_run and not removals_only:
             for run_id in self._unfinished_runs(job.sync_id):
                 self._trim_resumed(job, run_id)
                 summaries.append(self._send_and_apply(job, run_id, resumed=True))
         run_id = uuid.uuid4().hex
         if dry_run:
-            summaries.append(self._dry_run(job, run_id, sample_size))
+            summaries.append(self._dry_run(job, run_id, sample_size, removals_only))
         else:
-            self._plan(job, run_id)
+            self._plan(job, run_id, removals_only)
             summaries.append(self._send_and_apply(job, run_id, resumed=False))
         return summaries
 
@@ -299,9 +303,14 @@ class SyncEngine:
         }
         """
 
-    def _diff(self, job: SyncJob) -> None:
-        """The diff, in temp table _cdp_diff (replaced)."""
+    def _diff(self, job: SyncJob, removals_only: bool = False) -> None:
+        """The diff, in temp table _cdp_diff (replaced); only the erasure and consent removals if asked."""
         self.con.execute(f"create or replace temp table _cdp_diff as {self._diff_sql(job)}")
+        if removals_only:
+            self.con.execute(
+                "delete from _cdp_diff "
+                "where not (operation = 'remove' and change_reason in ('erased', 'consent_withdrawn'))"
+            )
 
     def _diff_counts(self) -> tuple[dict[str, int], dict[str, int], int, int]:
         """Rows per planned operation and per reason, unchanged rows, skipped rows (changed, nothing to
@@ -352,12 +361,12 @@ class SyncEngine:
             ],
         )
 
-    def _plan(self, job: SyncJob, run_id: str) -> None:
+    def _plan(self, job: SyncJob, run_id: str, removals_only: bool = False) -> None:
         con, size = self.con, job.destination.batch_size
         order = " ".join(f"when '{op}' then {rank}" for op, rank in OPERATION_ORDER.items())
         con.execute("begin transaction")
         try:
-            self._diff(job)
+            self._diff(job, removals_only)
             con.execute(
                 f"""
                 insert into {SCHEMA}.sync_plan (
@@ -405,16 +414,20 @@ class SyncEngine:
             _rollback(con)
             raise
 
-    def _dry_run(self, job: SyncJob, run_id: str, sample_size: int) -> RunSummary:
+    def _dry_run(
+        self, job: SyncJob, run_id: str, sample_size: int, removals_only: bool = False
+    ) -> RunSummary:
         started = time.monotonic()
-        self._diff(job)
+        self._diff(job, removals_only)
         planned, reasons, unchanged, skipped = self._diff_counts()
         summary = RunSummary(run_id, job.sync_id, "dry_run", planned, reasons, unchanged, skipped)
         for operation in planned:
             rows = self.con.execute(
                 f"""
                 select record_key, payload, destination_id from _cdp_diff
-                where operation = ? order by record_key limit {int(sample_size)}
+                -- a person who asked to be erased is never shown (the payload is their last-sent PII)
+                where operation = ? and change_reason != 'erased'
+                order by record_key limit {int(sample_size)}
                 """,
                 [operation],
             ).fetchall()

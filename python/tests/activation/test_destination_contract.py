@@ -7,6 +7,7 @@ delivered; a row the vendor refuses is reported with the vendor's reason and the
 from __future__ import annotations
 
 import importlib
+import json
 import pkgutil
 import time
 
@@ -213,6 +214,9 @@ def test_an_erased_person_is_removed_and_forgotten(contract, warehouse, engine, 
         original, email=None, first_name=None, last_name=None, phone_e164=None, is_erasure_requested=True
     )
     warehouse.set_members(members)
+    # A dry run counts the removal but shows none of their (last-sent) fields.
+    (dry,) = engine.run(job(mode=mode), dry_run=True)
+    assert dry.planned == {"remove": 1} and original["email"] not in json.dumps(dry.sample, default=str)
     (summary,) = engine.run(job(mode=mode))
     assert summary.planned == {"remove": 1} and summary.status == "succeeded", summary
     assert case.expect(original["email"]) not in case.held(app, where)

@@ -308,3 +308,29 @@ def test_a_destination_bug_fails_its_batch_not_the_sync(
     assert summary.status == "partial" and summary.failed_batches == 1
     assert "KeyError" in warehouse.scalar("select error from cdp_sync.sync_batches")
     assert warehouse.scalar("select count(*) from cdp_sync.sync_runs where status = 'running'") == 0
+
+
+def test_removals_only_sends_just_what_privacy_demands(warehouse: Warehouse, serve, engine: SyncEngine):
+    """While an audience's contracts fail, `cdp sync` runs removals only: erased people and withdrawn consent
+    leave the destination; new members, changes and leavers wait for data that passes its contracts."""
+    members = [customer(i) for i in range(1, 7)]
+    warehouse.set_members(members)
+    app = WebhookApp(token=None)
+    server = serve(app)
+    job = make_job(
+        "webhook", server.url, FIELDS, token_env="", mode="mirror", options={"consent_channel": "email"}
+    )
+    engine.run(job)
+    members[0] = dict(members[0], email=None, first_name=None, is_erasure_requested=True)
+    members[1] = dict(members[1], email_consent_status="withdrawn")
+    members[2] = dict(members[2], score=999)  # a change
+    left = members.pop(3)  # a leaver (mirror mode would remove them)
+    members.append(customer(7))  # a new member
+    warehouse.set_members(members, profile_only=[left])
+    (summary,) = engine.run(job, removals_only=True)
+    assert summary.planned == {"remove": 2} and summary.status == "succeeded", summary
+    assert _keys(app) == {"cus_000003", "cus_000004", "cus_000005", "cus_000006"}
+    # Once the data passes again, a normal run sends the rest.
+    (rest,) = engine.run(job)
+    assert rest.planned == {"upsert": 2, "remove": 1}, rest
+    assert _keys(app) == {"cus_000003", "cus_000005", "cus_000006", "cus_000007"}
