@@ -7,7 +7,6 @@ docs/governance/erasure.md)."""
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import hashlib
 import json
@@ -31,6 +30,7 @@ from tests.activation.destinations import (
     mailchimp,
     meta_custom_audiences,
 )
+from tests.activation.destinations.file_export import file_emails
 from tests.dbt_harness import DbtProject
 
 SALT = "erasure-test-salt"
@@ -52,16 +52,7 @@ def _held(destination_type: str, app, export_dir: Path, audience: str) -> set[st
     if destination_type == "webhook":
         return {row.get("email") for rows in app.records.values() for row in rows.values()}
     if destination_type == "file_export":
-        held: dict[str, str] = {}
-        parts = sorted((export_dir / audience).glob("*.csv"), key=lambda p: p.stat().st_mtime_ns)
-        for path in parts:
-            with path.open(newline="", encoding="utf-8") as handle:
-                for row in csv.DictReader(handle):
-                    if row["operation"] == "remove":
-                        held.pop(row["record_key"], None)
-                    else:
-                        held[row["record_key"]] = row["email"]
-        return set(held.values())
+        return file_emails(export_dir, audience)
     raise AssertionError(f"no reader for {destination_type}")
 
 

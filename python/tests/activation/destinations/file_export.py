@@ -5,10 +5,10 @@ from tests.activation.conftest import AUDIENCE
 from tests.activation.contract_case import Case
 
 
-def _file_emails(directory: Path) -> set[str]:
-    """Replay the export's part files in the order they were written: rows are keyed by record_key."""
+def file_emails(directory: Path, audience: str = AUDIENCE) -> set[str]:
+    """Replay an audience's export part files in the order they were written: rows are keyed by record_key."""
     held: dict[str, str] = {}
-    for path in sorted((directory / AUDIENCE).glob("*.csv"), key=lambda p: p.stat().st_mtime_ns):
+    for path in sorted((directory / audience).glob("*.csv"), key=lambda p: p.stat().st_mtime_ns):
         with path.open(newline="", encoding="utf-8") as handle:
             for row in csv.DictReader(handle):
                 if row["operation"] == "remove":
@@ -22,6 +22,6 @@ CASE = Case(
     "file_export",
     None,
     {"email": "email", "first_name": "first_name", "score": "score"},
-    lambda _, directory: _file_emails(directory),
+    lambda _, directory: file_emails(directory),
     options={"consent_channel": "email"},
 )
