@@ -15,7 +15,9 @@ ROOT = Path(__file__).resolve().parents[2]
 # Columns that say which dbt invocation wrote a row, not what it holds (an analysis fit's fitted_at, doc block
 # analyses_fit_schedule; an identity row's written_at, doc block identity_written_at): left out when two
 # warehouses are compared row for row.
-RUN_STAMP_COLUMNS = frozenset({"fitted_at", "written_at"})
+# Columns holding the start of the dbt invocation that wrote the row (cdp_run_stamp): they differ between two
+# builds of the same data, so comparisons leave them out.
+RUN_STAMP_COLUMNS = frozenset({"fitted_at", "written_at", "suppressed_at", "erased_at", "expired_at"})
 
 
 @dataclass

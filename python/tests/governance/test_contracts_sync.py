@@ -21,9 +21,12 @@ HEALTHY = "promoters_for_referrals"  # syncs to crm_webhook and mailchimp
 
 @pytest.fixture
 def warehouse_copy(duckdb_project: DbtProject, tmp_path, monkeypatch: pytest.MonkeyPatch):
-    """A writable copy of the demo build, with the demo's manifest."""
+    """A writable, never-synced copy of the demo build, with the demo's manifest."""
     path = tmp_path / "cdp.duckdb"
     shutil.copy(duckdb_project.duckdb_path, path)
+    # Never synced: other tests may have run the sync engine on the shared demo build.
+    with duckdb.connect(str(path)) as con:
+        con.execute("drop schema if exists cdp_sync cascade")
     monkeypatch.setenv("CDP_DUCKDB_PATH", str(path))
     monkeypatch.setenv("DBT_TARGET_PATH", str(duckdb_project.target_path))
     monkeypatch.setenv("CDP_EXPORT_DIR", str(tmp_path / "exports"))
