@@ -134,6 +134,9 @@ def privacy_erasure_requests(ctx: Context) -> TableChunk:
     pop, cfg, nz = ctx.pop, ctx.cfg, ctx.cfg.noise
     people = ctx.people
     p = people[rng.random(len(people)) < cfg.volumes.erasure_share]
+    if len(p) == 0 and ctx.chunk == 0 and len(people):
+        # Even a small sample carries one request, so every build exercises erasure end to end.
+        p = people[rng.integers(len(people), size=1)]
     n = len(p)
     acc, _ = entity_pick(rng, pop.accounts.person, p)
     ts = ctx.uniform_ts(rng, n, 1)
