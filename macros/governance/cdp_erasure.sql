@@ -25,11 +25,6 @@
     {{ cdp_sha256("'" ~ cdp_pii_salt() ~ "' || " ~ expr) }}
 {%- endmacro %}
 
-{#- The manifest node of a model, from the graph; none in a unit test, which compiles the model without one. -#}
-{% macro cdp_model_node(model_name) -%}
-    {{ return((graph.get('nodes') or {}).get('model.' ~ project_name ~ '.' ~ model_name)) }}
-{%- endmacro %}
-
 {#- The columns of `model_name` (its yml, in order) an erasure empties: every `pii: direct` column and every
     `pii: linkable` one but the keys in `keep` (a pseudonymous key facts still add up on). -#}
 {% macro cdp_erasable_columns(model_name, keep=['customer_id']) -%}
@@ -41,7 +36,7 @@
     {%- endif -%}
     {%- set erasable = [] -%}
     {%- for column in node.columns.values() -%}
-        {%- set meta = (column.config.get('meta', {}) if column.config is defined else {}) or column.meta or {} -%}
+        {%- set meta = cdp_column_meta(column) -%}
         {%- if meta.get('pii') == 'direct' or (meta.get('pii') == 'linkable' and column.name not in keep) -%}
             {%- do erasable.append(column.name) -%}
         {%- endif -%}

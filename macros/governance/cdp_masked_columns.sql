@@ -46,15 +46,14 @@ select * from final
     {%- if not execute -%}
         {{ return(relation_alias ~ '.*') }}
     {%- endif -%}
-    {%- set node = graph.nodes.get('model.' ~ project_name ~ '.' ~ model_name) -%}
+    {%- set node = cdp_model_node(model_name) -%}
     {%- if node is none -%}
         {{ exceptions.raise_compiler_error("cdp_masked_columns: no model " ~ model_name) }}
     {%- endif -%}
     {%- do cdp_pii_salt() -%}
     {%- set columns = [] -%}
     {%- for column in node.columns.values() -%}
-        {%- set meta = column.config.get('meta', {}) if column.config is defined else {} -%}
-        {%- set meta = meta or column.meta or {} -%}
+        {%- set meta = cdp_column_meta(column) -%}
         {%- set column_sql = relation_alias ~ '.' ~ column.name -%}
         {%- if meta.get('pii') == 'direct' and meta.get('masking') == 'redact' -%}
             {%- do columns.append('cast(null as ' ~ (column.data_type or dbt.type_string()) ~ ') as ' ~ column.name) -%}

@@ -6,7 +6,7 @@
     {%- if not execute -%}
         {{ return(relation_alias ~ '.*') }}
     {%- endif -%}
-    {%- set node = graph.nodes.get('model.' ~ project_name ~ '.' ~ model_name) -%}
+    {%- set node = cdp_model_node(model_name) -%}
     {%- if node is none -%}
         {{ exceptions.raise_compiler_error("cdp_documented_columns: no model " ~ model_name) }}
     {%- endif -%}

@@ -4,7 +4,7 @@
     {%- set cleaned = "lower(" ~ cdp_clean_text(expr) ~ ")" -%}
     case
         {%- for gender, spellings in cdp_gender_spellings().items() %}
-        when {{ cleaned }} in ('{{ spellings | join("', '") }}') then '{{ gender }}'
+        when {{ cleaned }} in ({{ cdp_string_list(spellings) }}) then '{{ gender }}'
         {%- endfor %}
     end
 {%- endmacro %}

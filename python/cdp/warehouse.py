@@ -8,13 +8,23 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import duckdb
+import yaml
 
 
 def project_root() -> Path:
     """The dbt project directory: ``CDP_ROOT`` (scripts/env.sh), else the checkout this package sits in."""
     return Path(os.environ.get("CDP_ROOT", Path(__file__).resolve().parents[2]))
+
+
+def project_var(name: str) -> Any:
+    """A var as dbt_project.yml declares it (its project default; the Python side reads the same setting)."""
+    declared = yaml.safe_load((project_root() / "dbt_project.yml").read_text()).get("vars") or {}
+    if name not in declared:
+        raise KeyError(f"var {name} is not declared in dbt_project.yml")
+    return declared[name]
 
 
 @dataclass(frozen=True)

@@ -10,12 +10,12 @@
     {%- set rules = cdp_traffic_source_default_rules() -%}
     {%- do rules.update(var('cdp__traffic_source_rules', {})) -%}
     case
-        when {{ utm_medium }} in ('{{ rules['paid_mediums'] | join("', '") }}') then 'paid'
-        when {{ utm_medium }} in ('{{ rules['email_mediums'] | join("', '") }}') then 'email'
+        when {{ utm_medium }} in ({{ cdp_string_list(rules['paid_mediums']) }}) then 'paid'
+        when {{ utm_medium }} in ({{ cdp_string_list(rules['email_mediums']) }}) then 'email'
         when {{ cdp_regexp_matches(referrer_host, rules['email_host_pattern']) }} then 'email'
-        when {{ utm_medium }} in ('{{ rules['social_mediums'] | join("', '") }}') then 'social'
+        when {{ utm_medium }} in ({{ cdp_string_list(rules['social_mediums']) }}) then 'social'
         when {{ cdp_regexp_matches(referrer_host, rules['social_host_pattern']) }} then 'social'
-        when {{ utm_medium }} in ('{{ rules['organic_search_mediums'] | join("', '") }}') then 'organic_search'
+        when {{ utm_medium }} in ({{ cdp_string_list(rules['organic_search_mediums']) }}) then 'organic_search'
         when {{ cdp_regexp_matches(referrer_host, rules['search_host_pattern']) }} then 'organic_search'
         when {{ utm_medium }} is not null or {{ utm_source }} is not null then 'referral'
         when {{ referrer_host }} <> coalesce({{ page_host }}, '') then 'referral'

@@ -87,7 +87,7 @@
             where
                 {{ columns[0] }} is not null
                 {%- if settings.source_trust is defined %}
-                and source_table in ('{{ settings.source_trust | join("', '") }}')
+                and source_table in ({{ cdp_string_list(settings.source_trust) }})
                 {%- endif %}
         ) as {{ group }}_candidates
     ) as {{ group }}_ranked

@@ -45,7 +45,7 @@ hashed_observations as (
     from observations
     where
         is_usable
-        and identifier_type in ('{{ types | join("', '") }}')
+        and identifier_type in ({{ cdp_string_list(types) }})
 
 ),
 

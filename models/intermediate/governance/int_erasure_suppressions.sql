@@ -64,9 +64,7 @@ requested_identifiers as (
             and new_requests.request_id = observations.record_id
     where
         observations.is_usable
-        and observations.identifier_type in (
-            '{{ types | join("', '") }}'
-        )
+        and observations.identifier_type in ({{ cdp_string_list(types) }})
 
 ),
 
@@ -94,9 +92,7 @@ customer_anchors as (
     from request_customers
     inner join customer_ids on request_customers.customer_id = customer_ids.customer_id
     where
-        customer_ids.anchor_identifier_type in (
-            '{{ types | join("', '") }}'
-        )
+        customer_ids.anchor_identifier_type in ({{ cdp_string_list(types) }})
 
 ),
 

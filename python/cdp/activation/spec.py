@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from cdp.warehouse import project_root
+from cdp.warehouse import project_root, project_var
 
 AUDIENCES_DIR = Path("activation/audiences")
 DESTINATIONS_FILE = Path("activation/destinations.yml")
@@ -21,10 +21,14 @@ SOURCE_MODEL = "mart_customer_360"
 SYNC_MODES = ("upsert", "update", "insert", "mirror")
 OPERATORS = ("=", "!=", ">", ">=", "<", "<=", "in", "not_in", "between", "is_null", "not_null")
 NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
-# Columns every audience model carries whatever its syncs map: the consent the sync engine checks per channel
-# and the erasure flag (a person asking to be forgotten is never sent).
-CONSENT_CHANNELS = ("email", "sms", "push", "ads_personalisation", "analytics")
-ALWAYS_CARRIED = (*(f"{channel}_consent_status" for channel in CONSENT_CHANNELS), "is_erasure_requested")
+
+
+def always_carried() -> tuple[str, ...]:
+    """Columns every audience model carries whatever its syncs map: the consent the sync engine checks, one
+    column per channel of var('cdp__consent_channels'), and the erasure flag (a person asking to be forgotten
+    is never sent)."""
+    channels = project_var("cdp__consent_channels")
+    return (*(f"{channel}_consent_status" for channel in channels), "is_erasure_requested")
 
 
 class SpecError(ValueError):
@@ -89,7 +93,7 @@ class Audience:
         """The source columns the model keeps: every mapped column, then the consent and erasure columns."""
         mapped = [column for sync in self.syncs for column in sync.fields.values()]
         seen: dict[str, None] = {}
-        for column in [*mapped, *ALWAYS_CARRIED]:
+        for column in [*mapped, *always_carried()]:
             if column != "customer_id":
                 seen.setdefault(column)
         return tuple(seen)

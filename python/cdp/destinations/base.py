@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from cdp.activation.spec import DestinationSpec, SyncSpec
+from cdp.warehouse import project_var
 
 # upsert: create or update; update: update existing records only; insert: create only; remove: take out of the
 # destination (delete, archive or remove from the list, as the vendor does it).
@@ -108,6 +109,12 @@ class Destination(ABC):
         self.batch_size = min(spec.batch_size or self.max_batch_size, self.max_batch_size)
         self.rate_limit = spec.rate_limit_per_second or self.default_rate_limit_per_second
         channel = spec.options.get("consent_channel", self.consent_channel)
+        channels = project_var("cdp__consent_channels")
+        if channel and channel not in channels:
+            raise ConfigError(
+                f"destination {spec.name}: consent_channel {channel!r} is none of "
+                f"var('cdp__consent_channels') {channels}"
+            )
         self.channel: str | None = channel or None
         self.check_fields(sync.fields)
 

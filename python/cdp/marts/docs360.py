@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from cdp.warehouse import project_root
+from cdp.warehouse import project_root, project_var
 
 YML = Path("models/marts/customer_360/_customer_360__models.yml")
 HEADER = (
@@ -34,8 +34,7 @@ class Part:
 def parts() -> tuple[Part, ...]:
     """The parts var('cdp__customer_360_parts') lists (mart_customer_360.sql reads the same var): the first is
     the spine and keeps every column unless told otherwise."""
-    project = yaml.safe_load((project_root() / "dbt_project.yml").read_text())
-    declared = project["vars"]["cdp__customer_360_parts"]
+    declared = project_var("cdp__customer_360_parts")
     return tuple(
         Part(
             model=entry["model"],

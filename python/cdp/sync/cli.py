@@ -12,7 +12,6 @@ emergencies only."""
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import os
 import sys
@@ -48,7 +47,7 @@ def _sync(args: argparse.Namespace) -> int:
 
     from cdp.activation.spec import SpecError, load_audiences, load_destinations
     from cdp.destinations.base import ConfigError
-    from cdp.destinations.local import start_emulators
+    from cdp.destinations.local import point_at_emulators, start_emulators
     from cdp.sync.engine import SyncEngine
     from cdp.sync.jobs import build_jobs, check_built, contract_failures, record_refusal
     from cdp.warehouse import Manifest, project_root
@@ -58,13 +57,8 @@ def _sync(args: argparse.Namespace) -> int:
             destinations = load_destinations()
             if args.emulators:
                 servers = stack.enter_context(start_emulators(destinations))
+                point_at_emulators(destinations, servers)
                 for name, server in servers.items():
-                    spec = destinations[name]
-                    # The emulator's token, under every variable the destination reads a secret from.
-                    secrets = [spec.token_env, *(v for k, v in spec.options.items() if k.endswith("_env"))]
-                    for variable in filter(None, secrets):
-                        os.environ[variable] = server.app.token or ""
-                    destinations[name] = dataclasses.replace(spec, url=server.url)
                     print(f"emulator {server.app.name} for {name} at {server.url}")
             manifest = Manifest.load()
             jobs = build_jobs(

@@ -14,8 +14,9 @@ import time
 from pathlib import Path
 
 import duckdb
+import pytest
 
-from cdp.destinations.base import Row
+from cdp.destinations.base import ConfigError, Row
 from cdp.destinations.emulator import Fault
 from cdp.destinations.webhook.emulator import WebhookApp
 from cdp.sync.engine import SyncEngine
@@ -279,6 +280,15 @@ def test_a_resumed_run_does_not_send_who_withdrew_meanwhile(warehouse: Warehouse
     assert _keys(app) == {"cus_000001", "cus_000003", "cus_000004"}
     assert app.applied[(AUDIENCE, "cus_000002", "upsert")] == 0
     assert fresh.planned_rows == 0
+
+
+def test_a_consent_channel_the_project_does_not_declare_is_refused():
+    # var('cdp__consent_channels') names the channels the audiences carry a status for; a typo would otherwise
+    # fail only when the sync reads a column that is not there.
+    with pytest.raises(
+        ConfigError, match=r"consent_channel 'e-mail' is none of var\('cdp__consent_channels'\)"
+    ):
+        make_job("webhook", "http://127.0.0.1:9", FIELDS, token_env="", options={"consent_channel": "e-mail"})
 
 
 def test_a_full_resync_still_removes_who_withdrew(warehouse: Warehouse, serve, engine: SyncEngine):

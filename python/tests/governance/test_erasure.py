@@ -7,7 +7,6 @@ docs/governance/erasure.md)."""
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import time
@@ -18,7 +17,7 @@ import duckdb
 import pytest
 
 from cdp.activation.spec import load_audiences, load_destinations
-from cdp.destinations.local import start_emulators
+from cdp.destinations.local import point_at_emulators, start_emulators
 from cdp.sync.engine import SyncEngine
 from cdp.sync.jobs import build_jobs
 from cdp.warehouse import Manifest
@@ -78,13 +77,7 @@ class Activation:
     def __enter__(self) -> Activation:
         self._servers = start_emulators(self.destinations)
         self.servers = self._servers.__enter__()
-        for name, server in self.servers.items():
-            spec = self.destinations[name]
-            for variable in filter(
-                None, [spec.token_env, *(v for k, v in spec.options.items() if k.endswith("_env"))]
-            ):
-                self.monkeypatch.setenv(variable, server.app.token or "")
-            self.destinations[name] = dataclasses.replace(spec, url=server.url)
+        point_at_emulators(self.destinations, self.servers, self.monkeypatch.setenv)
         return self
 
     def __exit__(self, *exc) -> None:
