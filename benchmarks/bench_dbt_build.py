@@ -7,7 +7,9 @@ the timing; reused from ``--raw-cache`` when there) and builds on it through ``c
 Each size runs in a fresh warehouse. Prints seconds, nodes and the node-seconds spent per layer (staging,
 identity, marts: summed over dbt's threads, so they can exceed the wall time) and the CPU seconds (user +
 system) of the dbt process: on a shared or small machine, where node times swing with contention, CPU seconds
-tell two runs' work apart better than wall time.
+tell two runs' work apart better than wall time. "peak GB" is the dbt process's peak resident memory (DuckDB
+runs inside it); the disk writes of setup steps and of the run before are flushed before each
+timed run.
 
 ``--incremental`` (sized runs only): the full build runs on the raw data minus its last day of loads
 (``cdp replay``), then the timed incremental run on all of it, as a nightly job would see one more day.
@@ -20,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -32,19 +33,23 @@ sys.path.insert(0, str(ROOT / "python"))
 DBT = str(Path(sys.executable).with_name("dbt"))
 
 
-def _cpu_seconds() -> float:
-    """User + system CPU seconds of this process's finished children."""
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
+def _dbt(args: list[str], env: dict[str, str]) -> tuple[float, float, float]:
+    """Run dbt; (wall seconds, CPU seconds, peak resident GB).
 
-
-def _dbt(args: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Run dbt; (wall seconds, CPU seconds)."""
-    started, cpu_before = time.perf_counter(), _cpu_seconds()
-    result = subprocess.run([DBT, *args], cwd=ROOT, env=env, capture_output=True, text=True)
-    if result.returncode != 0:
-        sys.exit(f"dbt {' '.join(args)} failed:\n{result.stdout[-4000:]}")
-    return time.perf_counter() - started, _cpu_seconds() - cpu_before
+    Dirty pages are flushed first (``os.sync``), so a run does not pay for the disk writes of the one before:
+    a nightly incremental run starts long after the previous build's writes reached the disk."""
+    os.sync()
+    started = time.perf_counter()
+    with tempfile.TemporaryFile(mode="w+") as log:
+        process = subprocess.Popen([DBT, *args], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        seconds = time.perf_counter() - started
+        if process.returncode != 0:
+            log.seek(0)
+            sys.exit(f"dbt {' '.join(args)} failed:\n{log.read()[-4000:]}")
+    # ru_maxrss is in KiB on Linux
+    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024**2
 
 
 def _layers(results: list[dict], workdir: Path) -> dict[str, float]:
@@ -81,16 +86,17 @@ def _slowest(results: list[dict]) -> list[tuple[str, float]]:
     return sorted(timed, key=lambda item: -item[1])
 
 
-def _record(workdir: Path, index: int, run: str, timing: tuple[float, float]) -> dict:
+def _record(workdir: Path, index: int, run: str, timing: tuple[float, float, float]) -> dict:
     """The figures of the last dbt command, whose run_results are kept as ``run_results_<index>.json``."""
     text = (workdir / "target" / "run_results.json").read_text()
     (workdir / f"run_results_{index}.json").write_text(text)
     results = json.loads(text)["results"]
-    seconds, cpu_seconds = timing
+    seconds, cpu_seconds, peak_gb = timing
     return {
         "run": run,
         "seconds": seconds,
         "cpu_seconds": cpu_seconds,
+        "peak_gb": peak_gb,
         "layers": _layers(results, workdir),
         "slowest": _slowest(results),
     }
@@ -167,7 +173,10 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="keep each size's warehouse and run_results here")
     parser.add_argument("--slowest", type=int, default=0, help="also print the N slowest nodes of each run")
     args = parser.parse_args()
-    print(f"{'engine':<8} {'size':>9} {'run':<34} {'seconds':>8} {'cpu s':>8}  node-seconds per layer")
+    print(
+        f"{'engine':<8} {'size':>9} {'run':<34} {'seconds':>8} {'cpu s':>8} {'peak GB':>7}"
+        "  node-seconds per layer"
+    )
     for size in args.sizes:
         with tempfile.TemporaryDirectory(prefix="cdp-bench-") as tmp:
             workdir = args.keep / size if args.keep else Path(tmp)
@@ -177,7 +186,7 @@ def main() -> None:
                 layers = "  ".join(f"{name} {seconds}" for name, seconds in row["layers"].items())
                 print(
                     f"{args.engine:<8} {size:>9} {row['run']:<34} {row['seconds']:>8.1f}"
-                    f" {row['cpu_seconds']:>8.1f}  {layers}",
+                    f" {row['cpu_seconds']:>8.1f} {row['peak_gb']:>7.1f}  {layers}",
                     flush=True,
                 )
                 for name, seconds in row["slowest"][: args.slowest]:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -19,12 +21,20 @@ def project_root() -> Path:
     return Path(os.environ.get("CDP_ROOT", Path(__file__).resolve().parents[2]))
 
 
+@lru_cache(maxsize=8)
+def _project_vars(project_file: Path, modified_ns: int) -> dict[str, Any]:
+    """The vars dbt_project.yml declares, parsed once per version of the file (the modification time is part
+    of the cache key, so an edited file is read again)."""
+    return yaml.safe_load(project_file.read_text()).get("vars") or {}
+
+
 def project_var(name: str) -> Any:
     """A var as dbt_project.yml declares it (its project default; the Python side reads the same setting)."""
-    declared = yaml.safe_load((project_root() / "dbt_project.yml").read_text()).get("vars") or {}
+    project_file = project_root() / "dbt_project.yml"
+    declared = _project_vars(project_file, project_file.stat().st_mtime_ns)
     if name not in declared:
         raise KeyError(f"var {name} is not declared in dbt_project.yml")
-    return declared[name]
+    return copy.deepcopy(declared[name])  # the cached parse stays as the file says
 
 
 @dataclass(frozen=True)

@@ -109,8 +109,7 @@ class Destination(ABC):
         self.batch_size = min(spec.batch_size or self.max_batch_size, self.max_batch_size)
         self.rate_limit = spec.rate_limit_per_second or self.default_rate_limit_per_second
         channel = spec.options.get("consent_channel", self.consent_channel)
-        channels = project_var("cdp__consent_channels")
-        if channel and channel not in channels:
+        if channel and channel not in (channels := project_var("cdp__consent_channels")):
             raise ConfigError(
                 f"destination {spec.name}: consent_channel {channel!r} is none of "
                 f"var('cdp__consent_channels') {channels}"
