@@ -7,7 +7,7 @@ the timing; reused from ``--raw-cache`` when there) and builds on it through ``c
 Each size runs in a fresh warehouse. Prints seconds, nodes and the node-seconds spent per layer (staging,
 identity, marts: summed over dbt's threads, so they can exceed the wall time) and the CPU seconds (user +
 system) of the dbt process: on a shared or small machine, where node times swing with contention, CPU seconds
-tell two runs' work apart better than wall time. "peak GB" is the dbt process's peak resident memory (DuckDB
+tell two runs' work apart better than wall time. "peak GiB" is the dbt process's peak resident memory (DuckDB
 runs inside it); the disk writes of setup steps and of the run before are flushed before each
 timed run.
 
@@ -34,7 +34,7 @@ DBT = str(Path(sys.executable).with_name("dbt"))
 
 
 def _dbt(args: list[str], env: dict[str, str]) -> tuple[float, float, float]:
-    """Run dbt; (wall seconds, CPU seconds, peak resident GB).
+    """Run dbt; (wall seconds, CPU seconds, peak resident GiB).
 
     Dirty pages are flushed first (``os.sync``), so a run does not pay for the disk writes of the one before:
     a nightly incremental run starts long after the previous build's writes reached the disk."""
@@ -42,7 +42,12 @@ def _dbt(args: list[str], env: dict[str, str]) -> tuple[float, float, float]:
     started = time.perf_counter()
     with tempfile.TemporaryFile(mode="w+") as log:
         process = subprocess.Popen([DBT, *args], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        _, status, usage = os.wait4(process.pid, 0)
+        try:
+            _, status, usage = os.wait4(process.pid, 0)
+        except BaseException:  # e.g. Ctrl-C: stop dbt too
+            process.kill()
+            process.wait()
+            raise
         process.returncode = os.waitstatus_to_exitcode(status)
         seconds = time.perf_counter() - started
         if process.returncode != 0:
@@ -174,7 +179,7 @@ def main() -> None:
     parser.add_argument("--slowest", type=int, default=0, help="also print the N slowest nodes of each run")
     args = parser.parse_args()
     print(
-        f"{'engine':<8} {'size':>9} {'run':<34} {'seconds':>8} {'cpu s':>8} {'peak GB':>7}"
+        f"{'engine':<8} {'size':>9} {'run':<34} {'seconds':>8} {'cpu s':>8} {'peak GiB':>8}"
         "  node-seconds per layer"
     )
     for size in args.sizes:
@@ -186,7 +191,7 @@ def main() -> None:
                 layers = "  ".join(f"{name} {seconds}" for name, seconds in row["layers"].items())
                 print(
                     f"{args.engine:<8} {size:>9} {row['run']:<34} {row['seconds']:>8.1f}"
-                    f" {row['cpu_seconds']:>8.1f} {row['peak_gb']:>7.1f}  {layers}",
+                    f" {row['cpu_seconds']:>8.1f} {row['peak_gb']:>8.1f}  {layers}",
                     flush=True,
                 )
                 for name, seconds in row["slowest"][: args.slowest]:

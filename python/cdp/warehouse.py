@@ -22,16 +22,14 @@ def project_root() -> Path:
 
 
 @lru_cache(maxsize=8)
-def _project_vars(project_file: Path, modified_ns: int) -> dict[str, Any]:
-    """The vars dbt_project.yml declares, parsed once per version of the file (the modification time is part
-    of the cache key, so an edited file is read again)."""
-    return yaml.safe_load(project_file.read_text()).get("vars") or {}
+def _project_vars(project_text: str) -> dict[str, Any]:
+    """The vars a dbt_project.yml text declares, parsed once per text (an edited file is parsed again)."""
+    return yaml.safe_load(project_text).get("vars") or {}
 
 
 def project_var(name: str) -> Any:
     """A var as dbt_project.yml declares it (its project default; the Python side reads the same setting)."""
-    project_file = project_root() / "dbt_project.yml"
-    declared = _project_vars(project_file, project_file.stat().st_mtime_ns)
+    declared = _project_vars((project_root() / "dbt_project.yml").read_text())
     if name not in declared:
         raise KeyError(f"var {name} is not declared in dbt_project.yml")
     return copy.deepcopy(declared[name])  # the cached parse stays as the file says

@@ -16,7 +16,7 @@
 
 {#- Most runs see no new request. Then the identity tables are read as empty, so the run appends nothing without
     scanning them (joining 32 million record -> customer rows to no request took most of the model's time at
-    1M). #}
+    1M). A request that named no usable identifier has no row here, so every run looks at it again. #}
 {%- set has_new_requests = true %}
 {%- if execute and is_incremental() %}
     {%- set new_request_query %}
