@@ -17,12 +17,16 @@
 {#- Most runs see no new request. Then the identity tables are read as empty, so the run appends nothing without
     scanning them (joining 32 million record -> customer rows to no request took most of the model's time at
     1M). A request that named no usable identifier has no row here, so every run looks at it again. #}
+{#- A request is new when the list has no row for it: the one condition both the check and new_requests use. #}
+{%- set is_new_request -%}
+    request_id not in (select suppressions.erasure_request_id from {{ this }} as suppressions)
+{%- endset %}
 {%- set has_new_requests = true %}
 {%- if execute and is_incremental() %}
     {%- set new_request_query %}
         select count(*) as new_requests
         from {{ ref('stg_privacy__erasure_requests') }}
-        where request_id not in (select erasure_request_id from {{ this }})
+        where {{ is_new_request }}
     {%- endset %}
     {%- set has_new_requests = run_query(new_request_query).columns[0].values()[0] > 0 %}
 {%- endif %}
@@ -57,9 +61,7 @@ new_requests as (
         erasure_requests.requested_at
     from erasure_requests
     {%- if is_incremental() %}
-        where erasure_requests.request_id not in (
-            select suppressions.erasure_request_id from {{ this }} as suppressions
-        )
+        where erasure_requests.{{ is_new_request }}
     {%- endif %}
 
 ),
