@@ -8,8 +8,7 @@ Each size runs in a fresh warehouse. Prints seconds, nodes and the node-seconds 
 identity, marts: summed over dbt's threads, so they can exceed the wall time) and the CPU seconds (user +
 system) of the dbt process: on a shared or small machine, where node times swing with contention, CPU seconds
 tell two runs' work apart better than wall time. "peak GiB" is the dbt process's peak resident memory (DuckDB
-runs inside it); the disk writes of setup steps and of the run before are flushed before each
-timed run.
+runs inside it); the disk writes of setup steps and of the run before are flushed before each timed run.
 
 ``--incremental`` (sized runs only): the full build runs on the raw data minus its last day of loads
 (``cdp replay``), then the timed incremental run on all of it, as a nightly job would see one more day.
