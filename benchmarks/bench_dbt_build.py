@@ -11,7 +11,9 @@ tell two runs' work apart better than wall time. "peak GiB" is the dbt process's
 runs inside it); the disk writes of setup steps and of the run before are flushed before each timed run.
 
 ``--incremental`` (sized runs only): the full build runs on the raw data minus its last day of loads
-(``cdp replay``), then the timed incremental run on all of it, as a nightly job would see one more day.
+(``cdp replay``), then the timed incremental run on all of it, as a nightly job would see one more day. Both
+runs read the raw data through one path (a link re-pointed between them), so the second re-uses the parsed
+project as a nightly job's run does.
 ``--slowest N`` also prints the N slowest nodes of each run; ``--keep DIR`` keeps each size's warehouse and
 the run_results of each run (``run_results_<n>.json``) under ``DIR/<size>`` instead of a temporary directory.
 """
@@ -132,6 +134,13 @@ def _generate(size: str, raw: Path, env: dict[str, str]) -> None:
     )
 
 
+def _point(link: Path, target: Path) -> None:
+    """Make ``link`` a symbolic link to ``target`` (replacing the link it was)."""
+    if link.is_symlink():
+        link.unlink()
+    link.symlink_to(target.resolve(), target_is_directory=True)
+
+
 def run_one(engine: str, size: str, workdir: Path, incremental: bool, raw_cache: Path | None) -> list[dict]:
     target = "dev" if engine == "duckdb" else "spark"
     env = dict(os.environ)
@@ -149,7 +158,7 @@ def run_one(engine: str, size: str, workdir: Path, incremental: bool, raw_cache:
 
     raw = (raw_cache / f"people-{size}") if raw_cache else workdir / "raw"
     _generate(size, raw, env)
-    build = ["build", "--target", target, "--exclude", "path:seeds/demo", "--vars"]
+    build = ["build", "--target", target, "--exclude", "path:seeds/demo"]
     rows = []
     if incremental:
         from datetime import timedelta
@@ -158,12 +167,18 @@ def run_one(engine: str, size: str, workdir: Path, incremental: bool, raw_cache:
 
         earlier = workdir / "raw_minus_last_day"
         write_loaded_until(raw, earlier, newest_load(raw) - timedelta(days=1))
-        timing = _dbt([*build, json.dumps({"cdp__raw_parquet_path": str(earlier)})], env)
+        # Both runs read one landing path, as a nightly job reads the same place every night: with the same
+        # vars, dbt re-uses the parsed project (partial parsing) instead of parsing it again (~15 s).
+        landing = workdir / "landing"
+        vars_ = ["--vars", json.dumps({"cdp__raw_parquet_path": str(landing)})]
+        _point(landing, earlier)
+        timing = _dbt([*build, *vars_], env)
         rows.append(_record(workdir, len(rows), "full build, all but last day", timing))
-        timing = _dbt([*build, json.dumps({"cdp__raw_parquet_path": str(raw)})], env)
+        _point(landing, raw)
+        timing = _dbt([*build, *vars_], env)
         rows.append(_record(workdir, len(rows), "incremental, +1 day", timing))
     else:
-        timing = _dbt([*build, json.dumps({"cdp__raw_parquet_path": str(raw)})], env)
+        timing = _dbt([*build, "--vars", json.dumps({"cdp__raw_parquet_path": str(raw)})], env)
         rows.append(_record(workdir, len(rows), "full build", timing))
     return rows
 
