@@ -128,16 +128,16 @@
             select cast({{ dbt.dateadd('day', -1 * rule['days'], 'as_of_date') }} as date) as cutoff
             from ({{ as_of_sql }}) as as_of
         {%- endset -%}
-        {%- set rows = run_query(cutoff_sql).rows -%}
-        {%- if rows and rows[0][0] is not none -%}
-            {%- do cutoffs.append((rows[0][0] | string)[:10]) -%}
+        {%- set cutoff = cdp_scalar(cutoff_sql) -%}
+        {%- if cutoff is not none -%}
+            {%- do cutoffs.append((cutoff | string)[:10]) -%}
         {%- endif -%}
     {%- endif -%}
     {%- set recorded = cdp_retention_cutoff_relation(staged_relation) -%}
     {%- if load_relation(recorded) is not none -%}
-        {%- set rows = run_query('select cast(max(retention_cutoff) as date) from ' ~ recorded).rows -%}
-        {%- if rows and rows[0][0] is not none -%}
-            {%- do cutoffs.append((rows[0][0] | string)[:10]) -%}
+        {%- set cutoff = cdp_scalar('select cast(max(retention_cutoff) as date) from ' ~ recorded) -%}
+        {%- if cutoff is not none -%}
+            {%- do cutoffs.append((cutoff | string)[:10]) -%}
         {%- endif -%}
     {%- endif -%}
     {{ return((cutoffs | max) if cutoffs else none) }}
@@ -232,7 +232,7 @@
     where 1 = 0
     {%- else -%}
         {%- set ts = rule['timestamp'] -%}
-        {%- set loaded_until = (run_query('select max(loaded_at) from ' ~ base).rows[0][0]) -%}
+        {%- set loaded_until = cdp_scalar('select max(loaded_at) from ' ~ base) -%}
         {%- set aggregated = rule['action'] == 'aggregate' -%}
         {%- set subjects = rule['subjects'] if aggregated else [] -%}
         {%- set event_type = ('cast(' ~ rule['event_type'] ~ ' as ' ~ dbt.type_string() ~ ')')

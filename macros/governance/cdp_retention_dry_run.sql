@@ -18,10 +18,10 @@
         select cast({{ dbt.dateadd('day', -1 * days, 'as_of_date') }} as date)
         from ({{ cdp_retention_as_of_date_sql() }}) as as_of
     {%- endset -%}
-    {%- set cutoffs = [(run_query(cutoff_sql).rows[0][0] | string)[:10]] -%}
+    {%- set cutoffs = [(cdp_scalar(cutoff_sql) | string)[:10]] -%}
     {%- set recorded = cdp_retention_cutoff_relation(staged) -%}
     {%- if load_relation(recorded) is not none -%}
-        {%- do cutoffs.append((run_query('select cast(max(retention_cutoff) as date) from ' ~ recorded).rows[0][0]
+        {%- do cutoffs.append((cdp_scalar('select cast(max(retention_cutoff) as date) from ' ~ recorded)
             | string)[:10]) -%}
     {%- endif -%}
     {%- set cutoff = cutoffs | reject('equalto', 'None') | max -%}

@@ -125,7 +125,7 @@
             select count(*) as changed_edges
             from ({{ cdp_cc_edge_difference_sql(current_relation, next_relation) }}) as changes
         {%- endset -%}
-        {%- set changed_edges = run_query(change_sql).columns[0].values()[0] -%}
+        {%- set changed_edges = cdp_scalar(change_sql) -%}
         {%- do state.update({'current': 1 - state.current, 'rounds': state.rounds + 1}) -%}
         {%- if changed_edges | int == 0 -%}
             {%- do state.update({'converged': true}) -%}

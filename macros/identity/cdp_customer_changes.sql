@@ -129,7 +129,7 @@ where changed_at < {{ cut }}
             {%- endfor %}
         ) as reasons
     {%- endset -%}
-    {{ return(run_query(unreadable).columns[0].values()[0] > 0) }}
+    {{ return(cdp_scalar(unreadable) > 0) }}
 {%- endmacro %}
 
 {#- Pre-hook of a consumer (cdp_customer_incremental_config) in an incremental run: delete the rows the run writes

@@ -354,7 +354,7 @@ select distinct record_key from {{ arg_dict['temp_relation'] }}
             (select * from configured except select * from {{ snapshot }})
         ) as differences
     {%- endset -%}
-    {{ return(run_query(differences).columns[0].values()[0] > 0) }}
+    {{ return(cdp_scalar(differences) > 0) }}
 {%- endmacro %}
 
 {#- Pre-hook of an incremental model derived under a configuration (`config_sql`, see

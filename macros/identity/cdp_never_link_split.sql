@@ -32,7 +32,7 @@
             on seeds.node_key = components.node_key
     {%- endset -%}
     {%- do cdp_replace_work_table(seeds, seeds_table_sql) -%}
-    {%- set split_count = run_query('select count(*) from ' ~ seeds).columns[0].values()[0] -%}
+    {%- set split_count = cdp_scalar('select count(*) from ' ~ seeds) -%}
     {%- if split_count | int == 0 -%}
         {%- do run_query('drop table if exists ' ~ seeds) -%}
         {{ return(unsplit_sql) }}
@@ -72,8 +72,8 @@
             group by edges.node_v
         {%- endset -%}
         {%- do cdp_replace_work_table(territories[1 - state.current], grown_sql) -%}
-        {%- set grown = run_query('select (select count(*) from ' ~ territories[1 - state.current] ~ ') - (select count(*) from '
-            ~ current ~ ')').columns[0].values()[0] -%}
+        {%- set grown = cdp_scalar('select (select count(*) from ' ~ territories[1 - state.current] ~ ') - (select count(*) from '
+            ~ current ~ ')') -%}
         {%- do state.update({'current': 1 - state.current, 'rounds': state.rounds + 1}) -%}
         {%- if grown | int == 0 -%}
             {%- do state.update({'done': true}) -%}

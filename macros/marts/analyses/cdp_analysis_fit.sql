@@ -54,7 +54,7 @@
             and fit.fitted_on
             > {{ dbt.dateadd('day', -var(refit_days_var, 7), 'as_of_dates.as_of_date') }}
     {%- endset -%}
-    {{ return(run_query(current_fit).columns[0].values()[0] == 0) }}
+    {{ return(cdp_scalar(current_fit) == 0) }}
 {%- endmacro %}
 
 {#- Pre-hook of a fit model (cdp_analysis_fit_config): empty it when a refit is due, so the run's rows replace

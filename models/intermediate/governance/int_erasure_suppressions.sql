@@ -28,7 +28,7 @@
         from {{ ref('stg_privacy__erasure_requests') }}
         where {{ is_new_request }}
     {%- endset %}
-    {%- set has_new_requests = run_query(new_request_query).columns[0].values()[0] > 0 %}
+    {%- set has_new_requests = cdp_scalar(new_request_query) > 0 %}
 {%- endif %}
 
 with
