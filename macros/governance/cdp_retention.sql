@@ -110,22 +110,25 @@
 {%- endmacro %}
 
 {#- The retention cutoff of raw table `source_table` for this build, as a 'YYYY-MM-DD' string (rows whose event
-    time is before that day, UTC, are expired), or none (keep everything): the later of the cutoff the rule
+    time is before that day, UTC, are expired), or none (keep everything): the later of the cutoff the window
     gives (the as-of day minus `days`) and the one the staged model `staged_relation` recorded (work table
-    cdp_retention_cutoff_relation). Queries the warehouse at run time; none while parsing. -#}
-{% macro cdp_retention_cutoff(source_table, staged_relation) -%}
+    cdp_retention_cutoff_relation). `days` defaults to the rule's window; cdp_retention_dry_run passes the one
+    it tries, for a table var('cdp__retention') may not list. Queries the warehouse at run time; none while
+    parsing. -#}
+{% macro cdp_retention_cutoff(source_table, staged_relation, days=none) -%}
     {%- set rule = cdp_retention_rule(source_table) -%}
-    {%- if rule is none -%}
+    {%- if rule is none and days is none -%}
         {{ return(none) }}
     {%- endif -%}
+    {%- set days = days if days is not none else rule['days'] -%}
     {%- set as_of_sql = cdp_retention_as_of_date_sql() -%}
     {%- if not execute -%}
         {{ return(none) }}
     {%- endif -%}
     {%- set cutoffs = [] -%}
-    {%- if rule['days'] is not none -%}
+    {%- if days is not none -%}
         {%- set cutoff_sql -%}
-            select cast({{ dbt.dateadd('day', -1 * rule['days'], 'as_of_date') }} as date) as cutoff
+            select cast({{ dbt.dateadd('day', -1 * days, 'as_of_date') }} as date) as cutoff
             from ({{ as_of_sql }}) as as_of
         {%- endset -%}
         {%- set cutoff = cdp_scalar(cutoff_sql) -%}

@@ -1,7 +1,7 @@
 {#- `dbt run-operation cdp_retention_dry_run --args '{source_table: web_events, days: 90}'`: what a retention
     window would expire now, without changing anything. Logs, per month, the staged rows of the raw table whose
-    event time is before the cutoff that window gives (the as-of day minus `days`, as cdp_retention_cutoff
-    computes it, never earlier than a cutoff already recorded), and returns their total. `days` defaults to the
+    event time is before the cutoff that window gives (cdp_retention_cutoff with `days`: the as-of day minus
+    `days`, never earlier than a cutoff already recorded), and returns their total. `days` defaults to the
     table's window in var('cdp__retention'). -#}
 {% macro cdp_retention_dry_run(source_table, days=none) -%}
     {%- set configured = cdp_retention_rule(source_table) -%}
@@ -14,17 +14,12 @@
             ~ 'event-time column (a default in cdp_retention_table_defaults or `timestamp` in the var)') }}
     {%- endif -%}
     {%- set staged = ref(cdp_retention_model_name(source_table, 'stg')) -%}
-    {%- set cutoff_sql -%}
-        select cast({{ dbt.dateadd('day', -1 * days, 'as_of_date') }} as date)
-        from ({{ cdp_retention_as_of_date_sql() }}) as as_of
-    {%- endset -%}
-    {%- set cutoffs = [(cdp_scalar(cutoff_sql) | string)[:10]] -%}
-    {%- set recorded = cdp_retention_cutoff_relation(staged) -%}
-    {%- if load_relation(recorded) is not none -%}
-        {%- do cutoffs.append((cdp_scalar('select cast(max(retention_cutoff) as date) from ' ~ recorded)
-            | string)[:10]) -%}
+    {%- set cutoff = cdp_retention_cutoff(source_table, staged, days=days) -%}
+    {%- if cutoff is none -%}
+        {%- do log(source_table ~ ': no as-of day (no load has passed data quality), nothing would expire',
+            info=true) -%}
+        {{ return(0) }}
     {%- endif -%}
-    {%- set cutoff = cutoffs | reject('equalto', 'None') | max -%}
     {%- set months_sql -%}
         select
             cast({{ dbt.date_trunc('month', timestamp) }} as date) as event_month,

@@ -2,10 +2,12 @@
 DuckDB: with every window null nothing expires; with a window, no staged row is older than it, every raw row
 is staged, quarantined or expired exactly once, `aggregate` keeps the daily counts per event type and subject
 and `drop` only the daily counts, equal to the rows that left staging; later incremental runs, a full refresh
-and a window set back to null neither count a row twice nor bring an expired row back."""
+and a window set back to null neither count a row twice nor bring an expired row back. The dry run
+(`cdp_retention_dry_run`) foretells what a window expires and never reaches behind a recorded cutoff."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import date, datetime, timedelta
 
@@ -35,6 +37,22 @@ TABLES = {"web_events": "web__events", "app_events": "app__events"}
 def _build(project: DbtProject, *args: str) -> None:
     # cautious: only the tests whose every parent is built (not the marts' tests on the staged events).
     project.dbt("build", "-s", *SELECTION, "--indirect-selection", "cautious", *args)
+
+
+def _dry_run(project: DbtProject, table: str, days: int, *args: str) -> tuple[date, int, dict[date, int]]:
+    """``dbt run-operation cdp_retention_dry_run``: the cutoff it names, its total and its rows per month."""
+    result = project.dbt(
+        "run-operation", "cdp_retention_dry_run", "--args", f"{{source_table: {table}, days: {days}}}", *args
+    )
+    summary = re.search(
+        rf"{table}: a {days}-day window expires the rows before (\S+): (\d+) staged rows", result.stdout
+    )
+    assert summary, result.stdout[-4000:]
+    months = {
+        date.fromisoformat(month): int(count)
+        for month, count in re.findall(r"^\S*\s+(\d{4}-\d{2}-\d{2})  (\d+)$", result.stdout, re.MULTILINE)
+    }
+    return date.fromisoformat(summary.group(1)), int(summary.group(2)), months
 
 
 def _snapshot(project: DbtProject) -> dict:
@@ -92,8 +110,13 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
     steps: dict[str, dict] = {}
     _build(project)
     steps["null"] = _snapshot(project)
+    # Before any window: what the web window would expire. After it, neither a wider window nor a window
+    # tried on a table whose var entry is null (the project default) reaches behind the recorded cutoff.
+    steps["dry_run"] = {"before": _dry_run(project, "web_events", WEB_DAYS)}
     _build(project, "--vars", WINDOWS)
     steps["window"] = _snapshot(project)
+    steps["dry_run"]["wider"] = _dry_run(project, "web_events", 3 * WEB_DAYS, "--vars", WINDOWS)
+    steps["dry_run"]["null_window"] = _dry_run(project, "app_events", 3 * APP_DAYS)
     _build(project, "--vars", WINDOWS)
     steps["again"] = _snapshot(project)
     _build(project, "--vars", WINDOWS, "--full-refresh")
@@ -250,3 +273,20 @@ def test_late_and_redelivered_rows_expire_once(builds: dict[str, dict]) -> None:
     ]
     total = len(after["staged"]["web_events"]) + after["quarantined"]["web_events"]
     assert total + _expired_total(after, "web_events") == after["raw"]["web_events"]
+
+
+def test_dry_run_foretells_the_window_and_respects_the_recorded_cutoff(builds: dict[str, dict]) -> None:
+    cutoffs = _expected_cutoffs(builds)
+    web_cutoff = cutoffs["web_events"]
+    cutoff, total, months = builds["dry_run"]["before"]
+    assert cutoff == web_cutoff.date()
+    before = builds["null"]["staged"]["web_events"]
+    expected = Counter(row[0].date().replace(day=1) for row in before.values() if row[0] < web_cutoff)
+    assert total > 0 and total == sum(expected.values())
+    assert months == dict(expected)
+    # What it foretold is what the window then took out of staging.
+    assert total == len(before) - len(builds["window"]["staged"]["web_events"])
+    # A wider window after the build: the recorded cutoff holds, so nothing more would expire.
+    assert builds["dry_run"]["wider"][:2] == (web_cutoff.date(), 0)
+    # app_events under the project default (days: null): the window tried, held back by the recorded cutoff.
+    assert builds["dry_run"]["null_window"][:2] == (cutoffs["app_events"].date(), 0)
