@@ -48,22 +48,25 @@
     dbt's parser never sees; for the models after the head the declaration is redundant). `log_changes`: also
     keep a change log of the records each run rewrites (cdp_identity_change_log).
     `log_customer_changes`: also keep the customer change feed (cdp_customer_changes; int_customer_ids).
+    `log_edge_changes`: also keep the edge change log (cdp_identity_edge_change_log; int_identity_edges).
     `unique_key`: the key rows are replaced by (default record_key; int_fs_pair_comparisons: the pair;
     int_identity_edges: edge_id). -#}
 {% macro cdp_identity_incremental_config(
     pre_hook=[], post_hook=[], tombstone_column='identifier_type', log_changes=false, log_customer_changes=false,
-    unique_key='record_key') -%}
+    unique_key='record_key', log_edge_changes=false) -%}
     {%- for source in cdp_identity_sources() %}
 -- depends_on: {{ source.base_relation }}
     {%- endfor %}
     {{ adapter.dispatch('cdp_identity_incremental_config', 'cdp')(
-        pre_hook, post_hook, tombstone_column, log_changes, log_customer_changes, unique_key) }}
+        pre_hook, post_hook, tombstone_column, log_changes, log_customer_changes, unique_key, log_edge_changes) }}
 {%- endmacro %}
 
 {% macro default__cdp_identity_incremental_config(
-    pre_hook, post_hook, tombstone_column, log_changes, log_customer_changes, unique_key) -%}
+    pre_hook, post_hook, tombstone_column, log_changes, log_customer_changes, unique_key, log_edge_changes) -%}
     {%- if log_customer_changes -%}
         {%- set strategy = 'cdp_delete_insert_customer_changes' -%}
+    {%- elif log_edge_changes -%}
+        {%- set strategy = 'cdp_delete_insert_edge_changes' -%}
     {%- elif log_changes -%}
         {%- set strategy = 'cdp_delete_insert_logged' -%}
     {%- else -%}
@@ -74,14 +77,15 @@
         incremental_strategy=strategy,
         unique_key=unique_key,
         on_schema_change='fail',
-        pre_hook=pre_hook + (['{{ cdp_identity_drop_change_log_on_full_build() }}'] if log_changes else []),
+        pre_hook=pre_hook + (['{{ cdp_identity_drop_change_log_on_full_build() }}']
+            if log_changes or log_edge_changes else []),
         post_hook=post_hook + ['delete from {{ this }} where ' ~ tombstone_column ~ ' is null']
             + (['{{ cdp_customer_changes_restart() }}'] if log_customer_changes else []),
     ) }}
 {%- endmacro %}
 
 {% macro spark__cdp_identity_incremental_config(
-    pre_hook, post_hook, tombstone_column, log_changes, log_customer_changes, unique_key) -%}
+    pre_hook, post_hook, tombstone_column, log_changes, log_customer_changes, unique_key, log_edge_changes) -%}
     {{ config(materialized='table') }}
 {%- endmacro %}
 
@@ -131,11 +135,13 @@ select distinct record_key from {{ arg_dict['temp_relation'] }}
     {%- endif -%}
 {%- endmacro %}
 
-{#- SQL dropping the calling model's own change logs (record and anchor; either may not exist), with dbt's
+{#- SQL dropping the calling model's own change logs (record, anchor and edge; any may not exist), with dbt's
     relation cache told at once: a hook runs the SQL right after rendering, and the strategy and the consumers
     ask the cache whether a log exists. -#}
 {% macro cdp_identity_drop_own_change_logs() -%}
-    {%- for change_log in [cdp_identity_change_log(this), cdp_identity_anchor_change_log(this)] %}
+    {%- set own_logs = [
+        cdp_identity_change_log(this), cdp_identity_anchor_change_log(this), cdp_identity_edge_change_log(this)] -%}
+    {%- for change_log in own_logs %}
         {%- do adapter.cache_dropped(change_log) %}
     drop table if exists {{ change_log }}{{ ';' if not loop.last }}
     {%- endfor %}
@@ -151,11 +157,25 @@ select distinct record_key from {{ arg_dict['temp_relation'] }}
 {%- endmacro %}
 
 {#- The node change log of int_identity_components (`<model>__changed_nodes`, one column node_key): the nodes
-    whose customer_id or survivor changed, appeared or vanished in its runs since its consumer last read the
-    log (strategy cdp_delete_insert_node_changes). Same life cycle as cdp_identity_change_log: the consumer creates
-    it, and a missing log means "read everything". -#}
+    whose customer_id or survivor changed, appeared or vanished in its runs since its consumer
+    (int_customer_ids) last read the log (strategy cdp_delete_insert_node_changes). Same life cycle as
+    cdp_identity_change_log: the consumer creates it, and a missing log means "read everything". -#}
 {% macro cdp_identity_node_change_log(relation) -%}
     {{ return(cdp_work_relation(relation.identifier, 'changed_nodes', relation)) }}
+{%- endmacro %}
+
+{#- The same node change log of int_identity_components for its other consumer, int_identity_merge_audit
+    (`<model>__audit_changed_nodes`): each consumer empties its own log when it has read it. -#}
+{% macro cdp_identity_audit_node_change_log(relation) -%}
+    {{ return(cdp_work_relation(relation.identifier, 'audit_changed_nodes', relation)) }}
+{%- endmacro %}
+
+{#- The edge change log of int_identity_edges (`<model>__changed_edge_nodes`, one column node_key): the ends of
+    every used edge that appeared, vanished or changed (ends, match weight, example record, first observation)
+    in its runs since its consumer (int_identity_merge_audit) last read the log (strategy
+    cdp_delete_insert_edge_changes). Same life cycle as cdp_identity_change_log. -#}
+{% macro cdp_identity_edge_change_log(relation) -%}
+    {{ return(cdp_work_relation(relation.identifier, 'changed_edge_nodes', relation)) }}
 {%- endmacro %}
 
 {#- The key column of a change log: record_key in a record change log, node_key in a node or anchor change log. -#}
@@ -399,7 +419,8 @@ select distinct record_key from {{ arg_dict['temp_relation'] }}
 
 {% macro default__cdp_identity_node_incremental_config(pre_hook, post_hook, log_node_changes) -%}
     {%- set log_hooks = [
-        '{{ cdp_identity_drop_change_log_on_full_build(cdp_identity_node_change_log(this)) }}'] -%}
+        '{{ cdp_identity_drop_change_log_on_full_build(cdp_identity_node_change_log(this)) }}',
+        '{{ cdp_identity_drop_change_log_on_full_build(cdp_identity_audit_node_change_log(this)) }}'] -%}
     {{ config(
         materialized='incremental',
         incremental_strategy='cdp_delete_insert_node_changes' if log_node_changes else 'delete+insert',
@@ -415,11 +436,14 @@ select distinct record_key from {{ arg_dict['temp_relation'] }}
 {%- endmacro %}
 
 {#- Incremental strategy `cdp_delete_insert_node_changes` (int_identity_components): before dbt's delete+insert by
-    node_key, append to the node change log (if it exists) every node of the run's batch whose customer_id or
-    survivor differs from the row it replaces, or that is new; a tombstone (customer_id NULL) always differs. -#}
+    node_key, append to each node change log that exists (cdp_identity_node_change_log,
+    cdp_identity_audit_node_change_log) every node of the run's batch whose customer_id or survivor differs from
+    the row it replaces, or that is new; a tombstone (customer_id NULL) always differs. -#}
 {% macro get_incremental_cdp_delete_insert_node_changes_sql(arg_dict) -%}
-    {%- set change_log = cdp_identity_node_change_log(arg_dict['target_relation']) -%}
-    {%- if load_relation(change_log) is not none %}
+    {%- set change_logs = [
+        cdp_identity_node_change_log(arg_dict['target_relation']),
+        cdp_identity_audit_node_change_log(arg_dict['target_relation'])] -%}
+    {%- for change_log in change_logs if load_relation(change_log) is not none %}
 insert into {{ change_log }} (node_key)
 select batch.node_key
 from {{ arg_dict['temp_relation'] }} as batch
@@ -429,6 +453,48 @@ where
     previous.node_key is null
     or batch.customer_id is distinct from previous.customer_id
     or batch.survivor_node_key is distinct from previous.survivor_node_key;
+    {%- endfor %}
+    {{ get_incremental_delete_insert_sql(arg_dict) }}
+{%- endmacro %}
+
+{#- Incremental strategy `cdp_delete_insert_edge_changes` (int_identity_edges): before dbt's delete+insert by
+    edge_id, append to the edge change log (cdp_identity_edge_change_log), if it exists, both ends of every used
+    edge of the run's batch that differs from the used edge it replaces (ends, match weight, example record,
+    first observation) or that replaces none, and both ends of every used edge the batch turns unused or
+    removes (a tombstone, node_key_l NULL). An edge the batch rewrites unchanged is not logged. -#}
+{% macro get_incremental_cdp_delete_insert_edge_changes_sql(arg_dict) -%}
+    {%- set change_log = cdp_identity_edge_change_log(arg_dict['target_relation']) -%}
+    {%- if load_relation(change_log) is not none %}
+insert into {{ change_log }} (node_key)
+with changed_edges as (
+    select
+        batch.node_key_l,
+        batch.node_key_r,
+        previous.node_key_l as previous_node_key_l,
+        previous.node_key_r as previous_node_key_r
+    from {{ arg_dict['temp_relation'] }} as batch
+    left join {{ arg_dict['target_relation'] }} as previous
+        on batch.edge_id = previous.edge_id and previous.is_used
+    where
+        coalesce(batch.is_used, false) != (previous.edge_id is not null)
+        or (
+            previous.edge_id is not null
+            and (
+                batch.node_key_l is distinct from previous.node_key_l
+                or batch.node_key_r is distinct from previous.node_key_r
+                or batch.match_weight is distinct from previous.match_weight
+                or batch.example_record_key is distinct from previous.example_record_key
+                or batch.first_observed_at is distinct from previous.first_observed_at
+            )
+        )
+)
+select node_key_l as node_key from changed_edges where node_key_l is not null
+union
+select node_key_r from changed_edges where node_key_r is not null
+union
+select previous_node_key_l from changed_edges where previous_node_key_l is not null
+union
+select previous_node_key_r from changed_edges where previous_node_key_r is not null;
     {%- endif %}
     {{ get_incremental_delete_insert_sql(arg_dict) }}
 {%- endmacro %}
@@ -439,30 +505,5 @@ where
 {% macro cdp_identity_empty_without_snapshot(suffix) -%}
     {%- if execute and is_incremental() and load_relation(cdp_work_relation(this.identifier, suffix)) is none %}
     delete from {{ this }}
-    {%- endif -%}
-{%- endmacro %}
-
-{#- The used edges of `edges_relation` (int_identity_edges) as int_identity_merge_audit compares them between
-    builds: the edge id and its two ends, and what the audit copies from an edge that the id does not fix (match
-    weight, example record, first observation). The id fixes the type and the ends, so their identifiers too:
-    leaving those long strings out keeps the snapshot and the comparison narrow. -#}
-{% macro cdp_identity_used_edges_sql(edges_relation) -%}
-    select
-        edge_id,
-        node_key_l,
-        node_key_r,
-        match_weight,
-        example_record_key,
-        first_observed_at
-    from {{ edges_relation }}
-    where is_used
-{%- endmacro %}
-
-{#- Post-hook of int_identity_merge_audit: keep the used edges this build read (`<model>__edges_snapshot`,
-    cdp_identity_used_edges_sql) for the next incremental run to compare with. -#}
-{% macro cdp_identity_snapshot_used_edges(edges_relation) -%}
-    {%- if execute -%}
-        {%- do cdp_replace_work_table(
-            cdp_work_relation(this.identifier, 'edges_snapshot'), cdp_identity_used_edges_sql(edges_relation)) -%}
     {%- endif -%}
 {%- endmacro %}

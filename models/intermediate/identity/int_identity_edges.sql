@@ -8,7 +8,9 @@
     behind has the record's anchor at one end), each from all the records behind it, and every probabilistic
     edge (few, and a link moves with either record's anchor); an edge of those that is gone gets a tombstone
     (node_key_l NULL), deleted after. Without the log (the anchors were built whole) its pre-hook empties it
-    and it writes every edge. -#}
+    and it writes every edge.
+    Edge change log (`int_identity_edges__changed_edge_nodes`, strategy cdp_delete_insert_edge_changes): a run
+    appends the ends of the used edges it adds, changes or removes, for int_identity_merge_audit to read. -#}
 {%- set anchor_log = cdp_identity_anchor_change_log(ref('int_identity_record_anchors')) -%}
 {%- set from_change_log = cdp_identity_change_logs_readable([anchor_log]) -%}
 {{ cdp_identity_incremental_config(
@@ -17,7 +19,8 @@
     post_hook=["{{ cdp_identity_consume_change_logs(
         [cdp_identity_anchor_change_log(ref('int_identity_record_anchors'))]) }}"],
     tombstone_column='node_key_l',
-    unique_key='edge_id') }}
+    unique_key='edge_id',
+    log_edge_changes=true) }}
 with
 
 observations_assessed as {{ cdp_not_materialized() }} (

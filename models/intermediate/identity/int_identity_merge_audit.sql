@@ -8,16 +8,29 @@
     cdp_identity_explain(record_key_a, record_key_b) lists every edge of the customer shared by two records.
     Edges between two customers (cut where a never-link pair split a component) attach nothing.
     Incremental on DuckDB (cdp_identity_node_incremental_config): a run rewrites only the nodes whose row can
-    have changed: those whose customer or survivor differs from the row held, those at an end of a used edge
-    that appeared, vanished or changed since the previous build (`<model>__edges_snapshot`), and the neighbours
-    of the nodes that changed customer. A node that left the graph is deleted (a tombstone row, customer_id
-    NULL). Without the snapshot (first build, or it was lost) the run rewrites every node. -#}
-{%- set edges_snapshot = cdp_work_relation(this.identifier, 'edges_snapshot') -%}
+    have changed, read from two change logs: the ends of every used edge that appeared, vanished or changed
+    (int_identity_edges' edge change log), the nodes whose customer or survivor changed, appeared or vanished
+    (int_identity_components' node change log for the audit), and the neighbours of those nodes. A node that
+    left the graph is deleted (a tombstone row, customer_id NULL). Without either log (first build, a producer
+    built whole) its pre-hook empties it and it writes every node. -#}
+{%- set change_logs = [
+    cdp_identity_edge_change_log(ref('int_identity_edges')),
+    cdp_identity_audit_node_change_log(ref('int_identity_components')),
+] -%}
+{%- set rewrite_changed = cdp_identity_change_logs_readable(change_logs) -%}
+{#- The second post-hook drops the used-edge snapshot the audit compared with before it read the edge change log,
+    so that no warehouse keeps it. -#}
 {{ cdp_identity_node_incremental_config(
-    pre_hook=["{{ cdp_identity_empty_without_snapshot('edges_snapshot') }}"],
-    post_hook=["{{ cdp_identity_snapshot_used_edges(ref('int_identity_edges')) }}"],
+    pre_hook=["{{ cdp_identity_empty_without_change_logs([
+        cdp_identity_edge_change_log(ref('int_identity_edges')),
+        cdp_identity_audit_node_change_log(ref('int_identity_components'))]) }}"],
+    post_hook=[
+        "{{ cdp_identity_consume_change_logs([
+            cdp_identity_edge_change_log(ref('int_identity_edges')),
+            cdp_identity_audit_node_change_log(ref('int_identity_components'))]) }}",
+        "drop table if exists {{ cdp_work_relation(this.identifier, 'edges_snapshot') }}",
+    ],
 ) }}
-{%- set rewrite_changed = is_incremental() and execute and load_relation(edges_snapshot) is not none %}
 with
 
 identity_edges as {{ cdp_not_materialized() }} (
@@ -33,61 +46,41 @@ identity_components as {{ cdp_not_materialized() }} (
 ),
 {%- if rewrite_changed %}
 
-used_edges_current as (
+edge_ends_changed as (
 
-    {{ cdp_identity_used_edges_sql(ref('int_identity_edges')) }}
-
-),
-
-used_edges_changed as (
-
-    (
-        select * from used_edges_current
-        except
-        select * from {{ edges_snapshot }}
-    )
-    union all
-    (
-        select * from {{ edges_snapshot }}
-        except
-        select * from used_edges_current
-    )
+    select node_key from {{ change_logs[0] }}
 
 ),
 
 nodes_changed as (
 
-    select node_key from (
-        select node_key, customer_id, survivor_node_key, identifier_type from identity_components
-        except
-        select node_key, customer_id, survivor_node_key, identifier_type from {{ this }}
-    ) as changed_or_new
-    union all
-    select previous_rows.node_key
-    from {{ this }} as previous_rows
-    left join identity_components
-        on previous_rows.node_key = identity_components.node_key
-    where identity_components.node_key is null
+    select node_key from {{ change_logs[1] }}
+
+),
+
+used_edges as (
+
+    select node_key_l, node_key_r
+    from identity_edges
+    where is_used
 
 ),
 
 nodes_touched as (
 
-    select node_key_l as node_key from used_edges_changed
-    union
-    select node_key_r as node_key from used_edges_changed
+    select node_key from edge_ends_changed
     union
     select node_key from nodes_changed
     union
-    select used_edges_current.node_key_r as node_key
-    from used_edges_current
+    select used_edges.node_key_r as node_key
+    from used_edges
     inner join nodes_changed
-        on used_edges_current.node_key_l = nodes_changed.node_key
+        on used_edges.node_key_l = nodes_changed.node_key
     union
-    select used_edges_current.node_key_l as node_key
-    from used_edges_current
+    select used_edges.node_key_l as node_key
+    from used_edges
     inner join nodes_changed
-        on used_edges_current.node_key_r = nodes_changed.node_key
+        on used_edges.node_key_r = nodes_changed.node_key
 
 ),
 {%- endif %}

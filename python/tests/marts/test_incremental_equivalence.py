@@ -32,7 +32,7 @@ RECORD_INCREMENTAL = {
     "int_person_records": "touched_records",
     "int_fs_candidate_pairs": "int_person_records__changed_records",
     "int_fs_pair_comparisons": "int_fs_candidate_pairs__changed_records",
-    "int_identity_merge_audit": "int_identity_merge_audit__edges_snapshot",
+    "int_identity_merge_audit": "int_identity_edges__changed_edge_nodes",
 }
 # Models whose rows each belong to one customer, incremental through the customer change feed.
 CUSTOMER_INCREMENTAL = (
