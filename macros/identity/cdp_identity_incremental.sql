@@ -178,7 +178,7 @@ select distinct record_key from {{ arg_dict['temp_relation'] }}
     {{ return(cdp_work_relation(relation.identifier, 'changed_edge_nodes', relation)) }}
 {%- endmacro %}
 
-{#- The key column of a change log: record_key in a record change log, node_key in a node or anchor change log. -#}
+{#- The key column of a change log: record_key in a record change log, node_key in an anchor, node or edge change log. -#}
 {% macro cdp_identity_change_log_key(change_log) -%}
     {{ return('record_key' if change_log.identifier.endswith('__changed_records') else 'node_key') }}
 {%- endmacro %}
