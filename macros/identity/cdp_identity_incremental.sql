@@ -100,25 +100,65 @@
 
 {#- Incremental strategy `cdp_delete_insert_logged`: delete+insert by the unique key, then append the run's
     record keys to the model's change log, if the log exists (in the same transaction). Before that, if the
-    model keeps an anchor change log (cdp_identity_anchor_change_log), append to it the anchors of the records
-    the run replaces, the ones they had and the ones they get. -#}
+    model keeps anchor change logs (int_identity_record_anchors), append to each that exists the anchors of the
+    records the run replaces: to cdp_identity_anchor_change_log the ones they had and the ones they get, to
+    cdp_identity_components_anchor_change_log only those of the records whose anchor changes (a new record, a
+    record that leaves through a tombstone, or one anchored elsewhere). -#}
 {% macro get_incremental_cdp_delete_insert_logged_sql(arg_dict) -%}
-    {%- set change_log = cdp_identity_change_log(arg_dict['target_relation']) -%}
-    {%- set anchor_log = cdp_identity_anchor_change_log(arg_dict['target_relation']) -%}
-    {%- if load_relation(anchor_log) is not none %}
-insert into {{ anchor_log }} (node_key)
-select anchor_node_key from {{ arg_dict['target_relation'] }}
-where record_key in (select record_key from {{ arg_dict['temp_relation'] }})
-union
-select anchor_node_key from {{ arg_dict['temp_relation'] }}
-where anchor_node_key is not null;
-    {%- endif %}
+    {%- set target = arg_dict['target_relation'] -%}
+    {%- set change_log = cdp_identity_change_log(target) -%}
+    {%- set anchor_changes_sql -%}
+with batch as (
+    {#- a rewritten record's batch rows: a tombstone (anchor NULL), and its new row unless it is gone -#}
+    select
+        record_key,
+        max(anchor_node_key) as anchor_node_key
+    from {{ arg_dict['temp_relation'] }}
+    group by record_key
+),
+rewritten as (
+    select
+        batch.anchor_node_key,
+        previous.anchor_node_key as previous_anchor_node_key,
+        batch.anchor_node_key is distinct from previous.anchor_node_key as is_anchor_change
+    from batch
+    left join {{ target }} as previous
+        on batch.record_key = previous.record_key
+)
+select anchor_node_key as node_key, is_anchor_change from rewritten where anchor_node_key is not null
+union all
+select previous_anchor_node_key, is_anchor_change from rewritten where previous_anchor_node_key is not null
+    {%- endset -%}
+    {{ cdp_identity_append_change_logs(target, anchor_changes_sql, [
+        [cdp_identity_anchor_change_log(target), 'true'],
+        [cdp_identity_components_anchor_change_log(target), 'is_anchor_change']]) }}
     {{ get_incremental_delete_insert_sql(arg_dict) }}
     {%- if load_relation(change_log) is not none %};
 
 insert into {{ change_log }} (record_key)
 select distinct record_key from {{ arg_dict['temp_relation'] }}
     {%- endif %}
+{%- endmacro %}
+
+{#- SQL appending a run's changes to the change logs of `target_relation` (a strategy's, before its
+    delete+insert): `changes_sql` is a query of node_key and flag columns, computed once into a work table
+    (`<target>__log_batch`) when a log exists; each of `log_filters` ([log relation, condition over the flags])
+    whose log exists receives the distinct node keys meeting its condition. Nothing when no log exists. -#}
+{% macro cdp_identity_append_change_logs(target_relation, changes_sql, log_filters) -%}
+    {%- set existing = [] -%}
+    {%- for log_filter in log_filters if load_relation(log_filter[0]) is not none -%}
+        {%- do existing.append(log_filter) -%}
+    {%- endfor -%}
+    {%- if existing -%}
+        {%- set batch = cdp_work_relation(target_relation.identifier, 'log_batch', target_relation) %}
+create or replace table {{ batch }} as
+{{ changes_sql }};
+        {%- for change_log, condition in existing %}
+insert into {{ change_log }} (node_key)
+select distinct node_key from {{ batch }} where {{ condition }};
+        {%- endfor %}
+drop table {{ batch }};
+    {%- endif -%}
 {%- endmacro %}
 
 {#- Pre-hook of a model keeping a change log (`change_log`, default its record and anchor change logs): a full
@@ -135,12 +175,14 @@ select distinct record_key from {{ arg_dict['temp_relation'] }}
     {%- endif -%}
 {%- endmacro %}
 
-{#- SQL dropping the calling model's own change logs (record, anchor and edge; any may not exist), with dbt's
+{#- SQL dropping the calling model's own change logs (record, anchor and edge, each consumer's; any may not exist), with dbt's
     relation cache told at once: a hook runs the SQL right after rendering, and the strategy and the consumers
     ask the cache whether a log exists. -#}
 {% macro cdp_identity_drop_own_change_logs() -%}
     {%- set own_logs = [
-        cdp_identity_change_log(this), cdp_identity_anchor_change_log(this), cdp_identity_edge_change_log(this)] -%}
+        cdp_identity_change_log(this),
+        cdp_identity_anchor_change_log(this), cdp_identity_components_anchor_change_log(this),
+        cdp_identity_edge_change_log(this), cdp_identity_components_edge_change_log(this)] -%}
     {%- for change_log in own_logs %}
         {%- do adapter.cache_dropped(change_log) %}
     drop table if exists {{ change_log }}{{ ';' if not loop.last }}
@@ -154,6 +196,15 @@ select distinct record_key from {{ arg_dict['temp_relation'] }}
     creates it, and a missing log means "read everything". -#}
 {% macro cdp_identity_anchor_change_log(relation) -%}
     {{ return(cdp_work_relation(relation.identifier, 'changed_anchors', relation)) }}
+{%- endmacro %}
+
+{#- The anchor change log of int_identity_record_anchors for int_identity_components
+    (`<model>__components_changed_anchors`, one column node_key): the anchors, before and after, of the records
+    whose anchor changed (new records and records gone included) since the components last read the log. A
+    graph node is an anchor or the end of a used edge, so these and the ends of changed edges are the nodes
+    that can have appeared or vanished. Same life cycle as cdp_identity_change_log. -#}
+{% macro cdp_identity_components_anchor_change_log(relation) -%}
+    {{ return(cdp_work_relation(relation.identifier, 'components_changed_anchors', relation)) }}
 {%- endmacro %}
 
 {#- The node change log of int_identity_components (`<model>__changed_nodes`, one column node_key): the nodes
@@ -176,6 +227,33 @@ select distinct record_key from {{ arg_dict['temp_relation'] }}
     cdp_delete_insert_edge_changes). Same life cycle as cdp_identity_change_log. -#}
 {% macro cdp_identity_edge_change_log(relation) -%}
     {{ return(cdp_work_relation(relation.identifier, 'changed_edge_nodes', relation)) }}
+{%- endmacro %}
+
+{#- The edge change log of int_identity_edges for int_identity_components
+    (`<model>__components_changed_edge_nodes`, one column node_key): the ends, before and after, of every used
+    edge that appeared, vanished or moved to other ends since the components last read the log (a change of
+    weight, example or first observation alone is not logged: it moves no component). Same life cycle as
+    cdp_identity_change_log. -#}
+{% macro cdp_identity_components_edge_change_log(relation) -%}
+    {{ return(cdp_work_relation(relation.identifier, 'components_changed_edge_nodes', relation)) }}
+{%- endmacro %}
+
+{#- The change logs int_identity_components reads (cdp_connected_components_incremental): on DuckDB, its copies
+    of the anchor and edge change logs (cdp_identity_components_anchor_change_log,
+    cdp_identity_components_edge_change_log); on Spark, where their producers are tables that log nothing,
+    none (the components compare the edges with a snapshot instead). -#}
+{% macro cdp_identity_components_change_logs() -%}
+    {{ return(adapter.dispatch('cdp_identity_components_change_logs', 'cdp')()) }}
+{%- endmacro %}
+
+{% macro default__cdp_identity_components_change_logs() -%}
+    {{ return([
+        cdp_identity_components_anchor_change_log(ref('int_identity_record_anchors')),
+        cdp_identity_components_edge_change_log(ref('int_identity_edges'))]) }}
+{%- endmacro %}
+
+{% macro spark__cdp_identity_components_change_logs() -%}
+    {{ return([]) }}
 {%- endmacro %}
 
 {#- The key column of a change log: record_key in a record change log, node_key in an anchor, node or edge change log. -#}
@@ -438,64 +516,74 @@ select distinct record_key from {{ arg_dict['temp_relation'] }}
 {#- Incremental strategy `cdp_delete_insert_node_changes` (int_identity_components): before dbt's delete+insert by
     node_key, append to each node change log that exists (cdp_identity_node_change_log,
     cdp_identity_audit_node_change_log) every node of the run's batch whose customer_id or survivor differs from
-    the row it replaces, or that is new; a tombstone (customer_id NULL) always differs. -#}
+    the row it replaces, or that is new; a tombstone (customer_id NULL) always differs. The comparison runs
+    once, whatever the number of logs (cdp_identity_append_change_logs). -#}
 {% macro get_incremental_cdp_delete_insert_node_changes_sql(arg_dict) -%}
-    {%- set change_logs = [
-        cdp_identity_node_change_log(arg_dict['target_relation']),
-        cdp_identity_audit_node_change_log(arg_dict['target_relation'])] -%}
-    {%- for change_log in change_logs if load_relation(change_log) is not none %}
-insert into {{ change_log }} (node_key)
+    {%- set target = arg_dict['target_relation'] -%}
+    {%- set node_changes_sql -%}
 select batch.node_key
 from {{ arg_dict['temp_relation'] }} as batch
-left join {{ arg_dict['target_relation'] }} as previous
+left join {{ target }} as previous
     on batch.node_key = previous.node_key
 where
     previous.node_key is null
     or batch.customer_id is distinct from previous.customer_id
-    or batch.survivor_node_key is distinct from previous.survivor_node_key;
-    {%- endfor %}
+    or batch.survivor_node_key is distinct from previous.survivor_node_key
+    {%- endset -%}
+    {{ cdp_identity_append_change_logs(target, node_changes_sql, [
+        [cdp_identity_node_change_log(target), 'true'],
+        [cdp_identity_audit_node_change_log(target), 'true']]) }}
     {{ get_incremental_delete_insert_sql(arg_dict) }}
 {%- endmacro %}
 
 {#- Incremental strategy `cdp_delete_insert_edge_changes` (int_identity_edges): before dbt's delete+insert by
-    edge_id, append to the edge change log (cdp_identity_edge_change_log), if it exists, both ends of every used
-    edge of the run's batch that differs from the used edge it replaces (ends, match weight, example record,
-    first observation) or that replaces none, and both ends of every used edge the batch turns unused or
-    removes (a tombstone, node_key_l NULL). An edge the batch rewrites unchanged is not logged. -#}
+    edge_id, append both ends, before and after, of every used edge of the run's batch that differs from the
+    used edge it replaces or that replaces none, and of every used edge the batch turns unused or removes (a
+    tombstone, node_key_l NULL), to each edge change log that exists: to the audit's
+    (cdp_identity_edge_change_log) when anything differs (ends, match weight, example record, first
+    observation), to the components' (cdp_identity_components_edge_change_log) only when the edge appears,
+    vanishes or changes ends. An edge the batch rewrites unchanged is not logged. -#}
 {% macro get_incremental_cdp_delete_insert_edge_changes_sql(arg_dict) -%}
-    {%- set change_log = cdp_identity_edge_change_log(arg_dict['target_relation']) -%}
-    {%- if load_relation(change_log) is not none %}
-insert into {{ change_log }} (node_key)
-with changed_edges as (
+    {%- set target = arg_dict['target_relation'] -%}
+    {%- set edge_changes_sql -%}
+with compared_edges as (
     select
         batch.node_key_l,
         batch.node_key_r,
         previous.node_key_l as previous_node_key_l,
-        previous.node_key_r as previous_node_key_r
-    from {{ arg_dict['temp_relation'] }} as batch
-    left join {{ arg_dict['target_relation'] }} as previous
-        on batch.edge_id = previous.edge_id and previous.is_used
-    where
+        previous.node_key_r as previous_node_key_r,
         coalesce(batch.is_used, false) != (previous.edge_id is not null)
         or (
             previous.edge_id is not null
             and (
                 batch.node_key_l is distinct from previous.node_key_l
                 or batch.node_key_r is distinct from previous.node_key_r
-                or batch.match_weight is distinct from previous.match_weight
-                or batch.example_record_key is distinct from previous.example_record_key
-                or batch.first_observed_at is distinct from previous.first_observed_at
             )
-        )
+        ) as is_graph_change,
+        previous.edge_id is not null
+        and (
+            batch.match_weight is distinct from previous.match_weight
+            or batch.example_record_key is distinct from previous.example_record_key
+            or batch.first_observed_at is distinct from previous.first_observed_at
+        ) as is_detail_change
+    from {{ arg_dict['temp_relation'] }} as batch
+    left join {{ target }} as previous
+        on batch.edge_id = previous.edge_id and previous.is_used
+),
+changed_edges as (
+    select * from compared_edges where is_graph_change or is_detail_change
 )
-select node_key_l as node_key from changed_edges where node_key_l is not null
-union
-select node_key_r from changed_edges where node_key_r is not null
-union
-select previous_node_key_l from changed_edges where previous_node_key_l is not null
-union
-select previous_node_key_r from changed_edges where previous_node_key_r is not null;
-    {%- endif %}
+select node_key_l as node_key, is_graph_change from changed_edges where node_key_l is not null
+union all
+select node_key_r, is_graph_change from changed_edges where node_key_r is not null
+union all
+select previous_node_key_l, is_graph_change from changed_edges where previous_node_key_l is not null
+union all
+select previous_node_key_r, is_graph_change from changed_edges where previous_node_key_r is not null
+    {%- endset -%}
+    {{ cdp_identity_append_change_logs(target, edge_changes_sql, [
+        [cdp_identity_edge_change_log(target), 'true'],
+        [cdp_identity_components_edge_change_log(target), 'is_graph_change']]) }}
     {{ get_incremental_delete_insert_sql(arg_dict) }}
 {%- endmacro %}
 

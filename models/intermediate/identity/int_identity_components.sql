@@ -2,8 +2,11 @@
     with its connected component over the used edges of int_identity_edges, and the component's customer_id.
     Never-link: a component that still joins a pair of identity_never_link records (through other records) is
     split around them (cdp_never_link_split: every node goes to the nearest never-link record's side).
-    Incremental: only the components a change touches are recomputed (cdp_connected_components_incremental
-    compares the edges with the previous build's snapshot); `--full-refresh` recomputes everything.
+    Incremental: only the components a change touches are recomputed (cdp_connected_components_incremental).
+    On DuckDB it reads the touched nodes from two change logs (cdp_identity_components_change_logs): the ends of
+    the used edges int_identity_edges added, removed or moved, and the anchors int_identity_record_anchors
+    added or removed since this model last read them (its post-hook empties them); on Spark it compares the
+    edges with the previous build's snapshot. `--full-refresh` recomputes everything.
     Survivorship: the customer_id is derived from the component's earliest-observed node (first observed_at, then
     identifier type priority, then value), so the customer first seen survives a merge and ids do not depend on
     build order or on the alphabet.
@@ -18,11 +21,13 @@
 {#- The hooks are strings so that they render when the model runs, with its final schema; they run on Spark too. -#}
 {{ config(
     post_hook=[
-        "{{ cdp_connected_components_snapshot(this.identifier) }}",
+        "{{ cdp_connected_components_snapshot(this.identifier, cdp_identity_components_change_logs()) }}",
         "{{ cdp_never_link_split_cleanup(this.identifier) }}",
     ],
 ) }}
-{{ cdp_identity_node_incremental_config(log_node_changes=true) }}
+{{ cdp_identity_node_incremental_config(
+    post_hook=["{{ cdp_identity_consume_change_logs(cdp_identity_components_change_logs()) }}"],
+    log_node_changes=true) }}
 {%- set previous_relation = load_relation(this) if execute else none %}
 {%- set rewrite_changed = is_incremental() %}
 with
@@ -47,7 +52,7 @@ record_anchors as (
 {%- endset %}
 
 {%- set graph_components_sql = cdp_connected_components_incremental(
-    edges_sql, nodes_sql, work_prefix, previous_relation) -%}
+    edges_sql, nodes_sql, work_prefix, previous_relation, cdp_identity_components_change_logs()) -%}
 {#- Nodes of never-link records that a chain of other links put in one component anyway. -#}
 {%- set never_link_seeds_sql -%}
     with pair_nodes as (
