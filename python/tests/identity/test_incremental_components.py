@@ -10,11 +10,29 @@ from tests.dbt_harness import DbtProject
 
 EXTRA = "{cdp__identity_extra_observations: identity_extra_observations}"
 COMPONENTS = "select node_key, component_key, customer_id from cdp_intermediate.int_identity_components"
+# The change logs the components read on DuckDB (cdp_identity_components_change_logs).
+COMPONENT_LOGS = (
+    "int_identity_record_anchors__components_changed_anchors",
+    "int_identity_edges__components_changed_edge_nodes",
+)
 
 
 def _components(project: DbtProject) -> set[tuple[str, str, str]]:
     with duckdb.connect(str(project.duckdb_path), read_only=True) as con:
         return set(con.execute(COMPONENTS).fetchall())
+
+
+def _change_logs(project: DbtProject) -> dict[str, int]:
+    """The rows of each change log the components read that exists; no snapshot of the graph may exist."""
+    with duckdb.connect(str(project.duckdb_path), read_only=True) as con:
+        listed = con.execute("select table_name from information_schema.tables").fetchall()
+        tables = {name for (name,) in listed}
+        assert "int_identity_components__edges_snapshot" not in tables
+        return {
+            log: con.execute(f"select count(*) from cdp_intermediate.{log}").fetchone()[0]
+            for log in COMPONENT_LOGS
+            if log in tables
+        }
 
 
 def _run_components(project: DbtProject, *args: str) -> str:
@@ -41,10 +59,12 @@ def test_incremental_components_equal_a_full_computation(tmp_path) -> None:
     project.dbt("run", "-s", "+int_identity_components")
     first = _components(project)
 
-    # Nothing changed: nothing is recomputed and the result is the same.
+    # Nothing changed: nothing is recomputed and the result is the same. The touched nodes come from the
+    # components' own change logs, emptied once read; no copy of the graph is kept on DuckDB.
     log = _run_components(project)
     assert _recomputed(log) == 0
     assert _components(project) == first
+    assert _change_logs(project) == {COMPONENT_LOGS[0]: 0, COMPONENT_LOGS[1]: 0}
 
     # New records bridge two customers and add a new person: only their components are recomputed ...
     log = _run_components(project, "--vars", EXTRA)
@@ -60,6 +80,15 @@ def test_incremental_components_equal_a_full_computation(tmp_path) -> None:
     log = _run_components(project)
     assert _recomputed(log) > 0
     assert _components(project) == first
+
+    # A producer built whole drops the logs it keeps for the components: they cannot know what changed, so
+    # they compute everything (the same result), and the logs are back for the next run.
+    project.dbt("run", "-s", "int_identity_edges", "--full-refresh")
+    assert COMPONENT_LOGS[1] not in _change_logs(project)
+    log = _run_components(project)
+    assert "full computation" in log
+    assert _components(project) == first
+    assert _change_logs(project) == {COMPONENT_LOGS[0]: 0, COMPONENT_LOGS[1]: 0}
 
     # A record carrying identifiers of both records of a never-link pair bridges them; the component is split
     # around the pair, the bridge goes to one side, and the incremental result still equals a full one.
