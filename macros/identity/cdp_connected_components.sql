@@ -18,17 +18,24 @@
         edges_sql, nodes_sql, work_prefix, max_iterations, work_relation)) }}
 {%- endmacro %}
 
-{#- Edges of `edges_sql` (node_key_l, node_key_r) as distinct undirected pairs node_a < node_b, without
-    self-loops and NULL ends. -#}
-{% macro cdp_cc_normalised_edges_sql(edges_sql) -%}
-    select distinct
-        least(node_key_l, node_key_r) as node_a,
-        greatest(node_key_l, node_key_r) as node_b
+{#- The edges of `edges_sql` (node_key_l, node_key_r) that join two nodes: no self-loops, no NULL ends. As
+    given otherwise (direction and duplicates kept). -#}
+{% macro cdp_cc_graph_edges_sql(edges_sql) -%}
+    select node_key_l, node_key_r
     from ({{ edges_sql }}) as input_edges
     where
         node_key_l is not null
         and node_key_r is not null
         and node_key_l != node_key_r
+{%- endmacro %}
+
+{#- Edges of `edges_sql` (node_key_l, node_key_r) as distinct undirected pairs node_a < node_b, without
+    self-loops and NULL ends (cdp_cc_graph_edges_sql). -#}
+{% macro cdp_cc_normalised_edges_sql(edges_sql) -%}
+    select distinct
+        least(node_key_l, node_key_r) as node_a,
+        greatest(node_key_l, node_key_r) as node_b
+    from ({{ cdp_cc_graph_edges_sql(edges_sql) }}) as graph_edges
 {%- endmacro %}
 
 {#- The edges (node_a, node_b) in one of two normalised edge relations but not in the other. -#}

@@ -45,13 +45,7 @@
         {{ 'union' if not loop.last }}
             {%- endfor %}
         {%- endset -%}
-        {%- set graph_edges_sql -%}
-            select node_key_l, node_key_r from ({{ edges_sql }}) as input_edges
-            where
-                node_key_l is not null
-                and node_key_r is not null
-                and node_key_l != node_key_r
-        {%- endset -%}
+        {%- set graph_edges_sql = cdp_cc_graph_edges_sql(edges_sql) -%}
     {%- else -%}
         {%- do cdp_replace_work_table(current_edges, cdp_cc_normalised_edges_sql(edges_sql)) -%}
         {%- if not (use_previous and load_relation(snapshot) is not none) -%}

@@ -161,8 +161,8 @@ drop table {{ batch }};
     {%- endif -%}
 {%- endmacro %}
 
-{#- Pre-hook of a model keeping a change log (`change_log`, default its record and anchor change logs): a full
-    build drops the log (its consumer must read everything). -#}
+{#- Pre-hook of a model keeping change logs (`change_log`, default all its own: cdp_identity_drop_own_change_logs):
+    a full build drops the log (its consumer must read everything). -#}
 {% macro cdp_identity_drop_change_log_on_full_build(change_log=none) -%}
     {%- if execute and not is_incremental() -%}
         {%- if change_log is not none %}
