@@ -16,11 +16,17 @@ suppressions as (
 
 observations as {{ cdp_not_materialized() }} (
 
-    {#- Read in place, not copied into a CTE buffer (DuckDB copies a CTE read twice: 19 million rows at 1M). #}
+    {#- Read in place, not copied into a CTE buffer (19 million rows at 1M). #}
     select * from {{ ref('int_identity_observations_assessed') }}
     where
         is_usable
         and identifier_type in ({{ cdp_string_list(types) }})
+
+),
+
+identity_nodes as (
+
+    select * from {{ ref('int_identity_components') }}
 
 ),
 
@@ -44,9 +50,12 @@ suppressed_hashes as (
 usable_nodes as (
 
     {#- Each identifier is hashed once, not once per record carrying it (2.8 million hashes instead of 19
-        million at 1M people). #}
-    select distinct node_key
-    from observations
+        million at 1M people). The graph holds every usable identifier once (it is its record's anchor or
+        the far end of a used edge from it), so the nodes are read from it, not found by a distinct over the
+        observations. #}
+    select node_key
+    from identity_nodes
+    where identifier_type in ({{ cdp_string_list(types) }})
 
 ),
 
