@@ -29,7 +29,6 @@ usage_resolved as (
         product_usage.event_type,
         product_usage.feature,
         product_usage.activity_hour,
-        {{ cdp_iso_day_of_week('product_usage.activity_date') }} as activity_weekday,
         product_usage.event_count,
         product_usage.last_event_at,
         product_usage.activity_date,
@@ -45,25 +44,74 @@ usage_resolved as (
 
 ),
 
-customer_usage as (
+customer_days as (
+
+    {#- The usage is read four times, each collapsing it to a smaller grain (customer and day, feature, hour,
+        device); the distinct counts become row counts at those grains instead of eleven distinct
+        aggregations over every usage row. #}
+    select
+        customer_id,
+        activity_date,
+        max(case when is_last_30_days then 1 else 0 end) as is_last_30_days,
+        sum(event_count) as event_count,
+        sum(case when event_type = 'feature_used' then event_count else 0 end) as feature_use_count,
+        sum(case when event_type = 'login' then event_count else 0 end) as login_count,
+        max(case when event_type = 'login' then 1 else 0 end) as has_login,
+        max(case when event_type = 'login' then last_event_at end) as last_login_at
+    from usage_resolved
+    group by customer_id, activity_date
+
+),
+
+customer_features as (
 
     select
         customer_id,
-        sum(event_count) as app_event_count,
-        count(distinct device_id) as device_count,
-        count(distinct activity_date) as active_days,
-        count(distinct case when is_last_30_days then activity_date end) as active_days_30d,
-        count(distinct feature) as features_used_count,
-        count(distinct case when is_last_30_days then feature end) as features_used_30d_count,
-        sum(case when event_type = 'feature_used' then event_count else 0 end) as feature_use_count,
-        sum(case when event_type = 'login' then event_count else 0 end) as login_count,
-        count(distinct case when event_type = 'login' then activity_date end) as login_days,
-        count(distinct case when event_type = 'login' and is_last_30_days then activity_date end)
-            as login_days_30d,
-        min(activity_date) as first_activity_date,
-        max(activity_date) as last_activity_date,
-        max(case when event_type = 'login' then last_event_at end) as last_login_at
+        feature,
+        max(case when is_last_30_days then 1 else 0 end) as is_used_last_30_days,
+        sum(event_count) as event_count
     from usage_resolved
+    where feature is not null
+    group by customer_id, feature
+
+),
+
+customer_devices as (
+
+    select
+        customer_id,
+        count(distinct device_id) as device_count
+    from usage_resolved
+    group by customer_id
+
+),
+
+customer_usage as (
+
+    select
+        customer_days.customer_id,
+        sum(customer_days.event_count) as app_event_count,
+        count(*) as active_days,
+        sum(customer_days.is_last_30_days) as active_days_30d,
+        sum(customer_days.feature_use_count) as feature_use_count,
+        sum(customer_days.login_count) as login_count,
+        sum(customer_days.has_login) as login_days,
+        sum(customer_days.has_login * customer_days.is_last_30_days) as login_days_30d,
+        min(customer_days.activity_date) as first_activity_date,
+        max(customer_days.activity_date) as last_activity_date,
+        max(customer_days.last_login_at) as last_login_at
+    from customer_days
+    group by customer_days.customer_id
+
+),
+
+feature_counts as (
+
+    select
+        customer_id,
+        count(*) as features_used_count,
+        sum(is_used_last_30_days) as features_used_30d_count
+    from customer_features
     group by customer_id
 
 ),
@@ -86,13 +134,13 @@ weekdays_ranked as (
 
     select
         customer_id,
-        activity_weekday,
+        {{ cdp_iso_day_of_week('activity_date') }} as activity_weekday,
         row_number() over (
             partition by customer_id
-            order by sum(event_count) desc, activity_weekday
+            order by sum(event_count) desc, {{ cdp_iso_day_of_week('activity_date') }}
         ) as weekday_rank
-    from usage_resolved
-    group by customer_id, activity_weekday
+    from customer_days
+    group by customer_id, {{ cdp_iso_day_of_week('activity_date') }}
 
 ),
 
@@ -103,11 +151,9 @@ features_ranked as (
         feature,
         row_number() over (
             partition by customer_id
-            order by sum(event_count) desc, feature
+            order by event_count desc, feature asc
         ) as feature_rank
-    from usage_resolved
-    where feature is not null
-    group by customer_id, feature
+    from customer_features
 
 ),
 
@@ -117,11 +163,11 @@ final as (
         cast(customer_usage.customer_id as {{ dbt.type_string() }}) as customer_id,
         cast(features_ranked.feature as {{ dbt.type_string() }}) as most_used_feature,
         cast(customer_usage.app_event_count as bigint) as app_event_count,
-        cast(customer_usage.device_count as bigint) as device_count,
+        cast(customer_devices.device_count as bigint) as device_count,
         cast(customer_usage.active_days as bigint) as active_days,
         cast(customer_usage.active_days_30d as bigint) as active_days_30d,
-        cast(customer_usage.features_used_count as bigint) as features_used_count,
-        cast(customer_usage.features_used_30d_count as bigint) as features_used_30d_count,
+        cast(coalesce(feature_counts.features_used_count, 0) as bigint) as features_used_count,
+        cast(coalesce(feature_counts.features_used_30d_count, 0) as bigint) as features_used_30d_count,
         cast(customer_usage.feature_use_count as bigint) as feature_use_count,
         cast(customer_usage.login_count as bigint) as login_count,
         cast(customer_usage.login_days as bigint) as login_days,
@@ -141,6 +187,10 @@ final as (
         cast(customer_usage.last_login_at as timestamp) as last_login_at
     from customer_usage
     cross join as_of
+    inner join customer_devices
+        on customer_usage.customer_id = customer_devices.customer_id
+    left join feature_counts
+        on customer_usage.customer_id = feature_counts.customer_id
     left join hours_ranked
         on
             customer_usage.customer_id = hours_ranked.customer_id
