@@ -15,6 +15,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from cdp.governance import masking
 from cdp.warehouse import project_root
 
 SNAPSHOT = Path("governance") / "published_contracts.json"
@@ -126,10 +127,18 @@ def model_contract(manifest: dict, node: dict, tests: list[dict]) -> dict:
             "unique": bool(constraints & {"unique", "primary_key"}),
         }
     keys: list[list[str]] = []
+    declared = []
     for test in tests:
         kwargs = test["test_metadata"].get("kwargs", {})
         kind = test["test_metadata"]["name"]
-        column = test.get("column_name") or kwargs.get("column_name")
+        if kind == masking.KEY_TEST:
+            declared += masking.implied_key_tests(kwargs)
+        else:
+            declared.append(
+                (kind, {**kwargs, "column_name": test.get("column_name") or kwargs.get("column_name")})
+            )
+    for kind, kwargs in declared:
+        column = kwargs.get("column_name")
         if kind == "cdp_unique_combination":
             keys.append(list(kwargs["combination"]))
         elif column in columns and kind in ("not_null", "unique"):

@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 import great_expectations as gx
 from great_expectations.expectations import Expectation
 
+from cdp.governance import masking
 from cdp.warehouse import DbtTest
 
 EMAIL = r"^[a-z0-9_%+-]+([.][a-z0-9_%+-]+)*@[a-z0-9-]+([.][a-z0-9-]+)*[.][a-z]{2,}$"
@@ -121,11 +122,23 @@ def key_expectations(key_columns: Iterable[str]) -> list[Expectation]:
     return expectations
 
 
+def _with_implied_key_tests(tests: Iterable[DbtTest]) -> list[DbtTest]:
+    """``tests``, a masked view's key test (masking.KEY_TEST) replaced by the mart's key tests it carries."""
+    expanded: list[DbtTest] = []
+    for test in tests:
+        if test.name != masking.KEY_TEST:
+            expanded.append(test)
+            continue
+        for name, kwargs in masking.implied_key_tests(test.kwargs):
+            expanded.append(DbtTest(name, kwargs.get("column_name"), kwargs, test.severity))
+    return expanded
+
+
 def declared_expectations(tests: Iterable[DbtTest]) -> list[Expectation]:
     """The promises a model's dbt tests make (keys, not-null columns, accepted values), restated for
     great-expectations so the contract report covers them too. Warn-only tests are not contracts."""
     expectations: list[Expectation] = []
-    for test in tests:
+    for test in _with_implied_key_tests(tests):
         if test.severity != "error":
             continue
         if test.name == "cdp_unique_combination":

@@ -3,10 +3,11 @@ declared, and channel totals that reconcile with what was staged."""
 
 from __future__ import annotations
 
+from cdp.governance import masking
 from cdp.warehouse import Manifest
 from tests.dbt_harness import DbtProject
 
-KEY_TESTS = {"unique", "cdp_unique_combination"}
+KEY_TESTS = {"unique", "cdp_unique_combination", masking.KEY_TEST}
 
 
 def _node(duckdb_project: DbtProject, name: str) -> dict:
