@@ -1,28 +1,53 @@
 {#- Baskets for market-basket analysis: the distinct items of every completed order, at two levels: `product`
     (product_id) and `category` (product category). Refunded and cancelled orders are no purchase decision kept;
-    lines with no product id are left out, a product with no known category has no category item. -#}
+    lines with no product id are left out, a product with no known category has no category item.
+    Incremental by order on DuckDB (cdp_customer_incremental_config): a run writes again every order with a line
+    of a customer the customer change feed lists since it last read it (a new, re-delivered, refunded, moved
+    or purged order lists its customers, before and after) or of no customer, and every order holding a
+    product loaded since its last build (a re-delivered product may have a new name or category); its pre-hooks
+    delete those orders' rows and the rows of the listed customers (cdp_basket_items_incremental_config). A
+    table on Spark. -#}
+{{ cdp_basket_items_incremental_config() }}
+-- depends_on: {{ ref('stg_shop__products') }}
+{%- set from_feed = not cdp_customer_changes_unreadable(ref('int_customer_ids')) %}
 with
+
+{{ cdp_changed_customers_cte(from_feed) }}
 
 order_lines as (
 
     select * from {{ ref('fct_order_lines') }}
 
 ),
+{%- if from_feed %}
+
+orders_rewritten as (
+
+    select order_id from {{ cdp_changed_customer_rows(ref('fct_order_lines'), from_feed) }}
+    union
+    {{ cdp_basket_orders_of_reloaded_products() }}
+
+),
+{%- endif %}
 
 completed_lines as (
 
     select
-        order_id,
-        customer_id,
-        product_id,
-        product_name,
-        category,
-        order_date
+        order_lines.order_id,
+        order_lines.customer_id,
+        order_lines.product_id,
+        order_lines.product_name,
+        order_lines.category,
+        order_lines.order_date
     from order_lines
+    {%- if from_feed %}
+    inner join orders_rewritten
+        on order_lines.order_id = orders_rewritten.order_id
+    {%- endif %}
     where
-        status = 'completed'
-        and order_id is not null
-        and product_id is not null
+        order_lines.status = 'completed'
+        and order_lines.order_id is not null
+        and order_lines.product_id is not null
 
 ),
 

@@ -52,6 +52,7 @@ CUSTOMER_INCREMENTAL = (
     "int_feedback_texts_unioned",
     "int_feedback_sentiment_terms_matched",
     "int_feedback_topic_keywords_matched",
+    "int_basket_items",
 )
 
 
