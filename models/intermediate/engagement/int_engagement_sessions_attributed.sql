@@ -10,15 +10,53 @@ with
 
 {{ cdp_changed_customers_cte(from_feed) }}
 
-web_sessions as (
+web_sessions as {{ cdp_not_materialized() }} (
 
-    select * from {{ ref('fct_web_sessions') }}
+    select
+        session_id,
+        'web_events' as source_table,
+        identity_event_id,
+        'web' as channel,
+        traffic_source,
+        duration_seconds,
+        event_count,
+        page_view_count,
+        0 as feature_use_count,
+        is_bounce,
+        has_purchase,
+        session_date,
+        started_at,
+        ended_at
+    from {{ ref('fct_web_sessions') }}
 
 ),
 
-app_sessions as (
+app_sessions as {{ cdp_not_materialized() }} (
 
-    select * from {{ ref('fct_app_sessions') }}
+    select
+        session_id,
+        'app_events' as source_table,
+        identity_event_id,
+        'app' as channel,
+        cast(null as {{ dbt.type_string() }}) as traffic_source,
+        duration_seconds,
+        event_count,
+        0 as page_view_count,
+        feature_use_count,
+        false as is_bounce,
+        has_purchase,
+        session_date,
+        started_at,
+        ended_at
+    from {{ ref('fct_app_sessions') }}
+
+),
+
+sessions as {{ cdp_not_materialized() }} (
+
+    select * from web_sessions
+    union all
+    select * from app_sessions
 
 ),
 
@@ -29,110 +67,83 @@ customer_ids as (
 ),
 {%- if from_feed %}
 
-changed_customer_ids as (
+{#- The sessions of the rebuilt days and the stored sessions of a listed customer (before) or of none: their
+    identity events' customers are looked up. #}
+sessions_looked_up as (
 
-    select * from {{ cdp_changed_customer_rows(ref('int_customer_ids'), from_feed) }}
+    {{ cdp_sessions_of_rebuilt_days() }}
+    union
+    select session_id from {{ cdp_changed_customer_rows(this, from_feed) }}
+
+),
+
+{#- One scan of int_customer_ids reads both the records of the listed customers (after) and the identity events
+    looked up. #}
+customer_ids_read as (
+
+    select customer_ids.*
+    from customer_ids
+    where
+        customer_ids.source_table in ('web_events', 'app_events')
+        and (
+            customer_ids.customer_id in (select changed_customers.customer_id from changed_customers)
+            or customer_ids.record_id in (
+                select sessions.identity_event_id
+                from sessions
+                inner join sessions_looked_up on sessions.session_id = sessions_looked_up.session_id
+            )
+        )
 
 ),
 
 sessions_rewritten as (
 
-    {{ cdp_sessions_of_rebuilt_days() }}
+    select session_id from sessions_looked_up
     union
-    select session_id from {{ cdp_changed_customer_rows(this, from_feed) }}
-    union
-    select web_sessions.session_id
-    from web_sessions
-    inner join changed_customer_ids
+    select sessions.session_id
+    from sessions
+    inner join customer_ids_read
         on
-            changed_customer_ids.source_table = 'web_events'
-            and web_sessions.identity_event_id = changed_customer_ids.record_id
-    union
-    select app_sessions.session_id
-    from app_sessions
-    inner join changed_customer_ids
-        on
-            changed_customer_ids.source_table = 'app_events'
-            and app_sessions.identity_event_id = changed_customer_ids.record_id
+            sessions.source_table = customer_ids_read.source_table
+            and sessions.identity_event_id = customer_ids_read.record_id
+    inner join changed_customers
+        on customer_ids_read.customer_id = changed_customers.customer_id
 
 ),
 {%- endif %}
 
-web_sessions_rewritten as (
+sessions_written as (
 
-    select web_sessions.*
-    from web_sessions
+    select sessions.*
+    from sessions
     {%- if from_feed %}
     inner join sessions_rewritten
-        on web_sessions.session_id = sessions_rewritten.session_id
+        on sessions.session_id = sessions_rewritten.session_id
     {%- endif %}
-
-),
-
-app_sessions_rewritten as (
-
-    select app_sessions.*
-    from app_sessions
-    {%- if from_feed %}
-    inner join sessions_rewritten
-        on app_sessions.session_id = sessions_rewritten.session_id
-    {%- endif %}
-
-),
-
-web_sessions_attributed as (
-
-    select
-        web_sessions.session_id,
-        customer_ids.customer_id,
-        'web' as channel,
-        web_sessions.traffic_source,
-        web_sessions.duration_seconds,
-        web_sessions.event_count,
-        web_sessions.page_view_count,
-        0 as feature_use_count,
-        web_sessions.is_bounce,
-        web_sessions.has_purchase,
-        web_sessions.session_date,
-        web_sessions.started_at,
-        web_sessions.ended_at
-    from web_sessions_rewritten as web_sessions
-    left join customer_ids
-        on
-            customer_ids.source_table = 'web_events'
-            and web_sessions.identity_event_id = customer_ids.record_id
-
-),
-
-app_sessions_attributed as (
-
-    select
-        app_sessions.session_id,
-        customer_ids.customer_id,
-        'app' as channel,
-        cast(null as {{ dbt.type_string() }}) as traffic_source,
-        app_sessions.duration_seconds,
-        app_sessions.event_count,
-        0 as page_view_count,
-        app_sessions.feature_use_count,
-        false as is_bounce,
-        app_sessions.has_purchase,
-        app_sessions.session_date,
-        app_sessions.started_at,
-        app_sessions.ended_at
-    from app_sessions_rewritten as app_sessions
-    left join customer_ids
-        on
-            customer_ids.source_table = 'app_events'
-            and app_sessions.identity_event_id = customer_ids.record_id
 
 ),
 
 final as (
 
-    select * from web_sessions_attributed
-    union all
-    select * from app_sessions_attributed
+    select
+        sessions_written.session_id,
+        customer_ids.customer_id,
+        sessions_written.channel,
+        sessions_written.traffic_source,
+        sessions_written.duration_seconds,
+        sessions_written.event_count,
+        sessions_written.page_view_count,
+        sessions_written.feature_use_count,
+        sessions_written.is_bounce,
+        sessions_written.has_purchase,
+        sessions_written.session_date,
+        sessions_written.started_at,
+        sessions_written.ended_at
+    from sessions_written
+    left join {{ 'customer_ids_read' if from_feed else 'customer_ids' }} as customer_ids
+        on
+            sessions_written.source_table = customer_ids.source_table
+            and sessions_written.identity_event_id = customer_ids.record_id
 
 )
 
