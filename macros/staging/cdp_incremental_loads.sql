@@ -23,9 +23,9 @@
     {{ return(cdp_work_relation(this.identifier, relation.identifier ~ '_loaded')) }}
 {%- endmacro %}
 
-{#- A query of the `key` of the rows of the staged model `relation` loaded since the calling model's last build saw
-    it (cdp_remember_newest_load), minus var('cdp__incremental_lookback_days') for late loads; every key when no
-    build has seen it yet. -#}
+{#- A query of the `key` (a column, or a comma-separated list of columns) of the rows of the staged model
+    `relation` loaded since the calling model's last build saw it (cdp_remember_newest_load), minus
+    var('cdp__incremental_lookback_days') for late loads; every key when no build has seen it yet. -#}
 {% macro cdp_loaded_since_last_build(relation, key) -%}
     {%- set seen = cdp_input_loaded_until(relation) -%}
     select {{ key }} from {{ relation }}

@@ -47,9 +47,7 @@
             int_customer_ids.source_table = 'app_events'
             and app_events.event_id = int_customer_ids.record_id
     union
-    select device_id, account_id
-    from app_events
-    where event_id in ({{ cdp_loaded_since_last_build(ref('stg_app__events'), 'event_id') }});
+    {{ cdp_loaded_since_last_build(ref('stg_app__events'), 'device_id, account_id') }};
 
     delete from {{ this }}
     where exists (

@@ -10,9 +10,8 @@
 
 {#- The work table (`<model>__sessions_read`: channel, max_loaded_at, max_session_date) holding, per channel, the
     newest max_loaded_at and session_date of the session fact the model's last run read. -#}
-{% macro cdp_sessions_read(relation=none) -%}
-    {%- set base_relation = relation if relation is not none else this -%}
-    {{ return(cdp_work_relation(base_relation.identifier, 'sessions_read', base_relation)) }}
+{% macro cdp_sessions_read() -%}
+    {{ return(cdp_work_relation(this.identifier, 'sessions_read')) }}
 {%- endmacro %}
 
 {#- Post-hook: remember how far the model read each session fact (cdp_sessions_read). Nothing while parsing. -#}

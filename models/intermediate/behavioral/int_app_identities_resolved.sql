@@ -6,7 +6,6 @@
     cdp_app_pairs_rewritten (a customer listed by the customer change feed, before or after, none, or an event
     loaded since the last build); a table on Spark. -#}
 {{ cdp_app_identities_incremental_config() }}
--- depends_on: {{ ref('stg_app__events') }}
 {%- set from_feed = not cdp_customer_changes_unreadable(ref('int_customer_ids')) %}
 with
 
