@@ -3,32 +3,41 @@
     int_customer_golden_records, kept incremental by customer. This model adds what changes with the day or
     with other customers' data: the age on the as-of day, hard bounces of the surviving e-mail, consent, and
     erasure: a customer in int_erased_customers keeps the row with every PII column empty.
-    Customers known only from events (a cookie, a device) are rows too, with empty profile attributes. -#}
+    Customers known only from events (a cookie, a device) are rows too, with empty profile attributes.
+    Incremental by customer on DuckDB (cdp_dim_customers_incremental_config): a run writes again the customers
+    its pre-hook listed in cdp_dim_customers_rewritten (listed by the customer change feed, or a stored age,
+    hard bounce or erasure flag that no longer holds); a table on Spark. -#}
+{{ cdp_dim_customers_incremental_config() }}
 {%- set groups = var('cdp__survivorship').attributes -%}
+{%- set from_feed = not cdp_customer_changes_unreadable(ref('int_customer_ids')) %}
 
 with
 
 golden_records as (
 
-    select * from {{ ref('int_customer_golden_records') }}
+    select golden_records.*
+    from {{ ref('int_customer_golden_records') }} as golden_records
+    {%- if from_feed %}
+    inner join {{ cdp_dim_customers_rewritten() }} as customers_rewritten
+        on golden_records.customer_id = customers_rewritten.customer_id
+    {%- endif %}
 
 ),
 
 consent_current as (
 
-    select * from {{ ref('int_consent_current') }}
+    select consent_current.*
+    from {{ ref('int_consent_current') }} as consent_current
+    {%- if from_feed %}
+    inner join {{ cdp_dim_customers_rewritten() }} as customers_rewritten
+        on consent_current.customer_id = customers_rewritten.customer_id
+    {%- endif %}
 
 ),
 
 erased_customers as (
 
     select * from {{ ref('int_erased_customers') }}
-
-),
-
-email_events as (
-
-    select * from {{ ref('stg_esp__email_events') }}
 
 ),
 
@@ -40,9 +49,7 @@ as_of as (
 
 hard_bounced_emails as (
 
-    select distinct recipient_email as email
-    from email_events
-    where event_type = 'bounce' and bounce_type = 'hard'
+    {{ cdp_hard_bounced_emails() }}
 
 ),
 

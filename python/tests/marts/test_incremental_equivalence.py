@@ -55,9 +55,13 @@ CUSTOMER_INCREMENTAL = (
     "int_basket_items",
     "int_engagement_sessions_attributed",
     "int_app_identities_resolved",
+    "dim_customers",
 )
 # Customer-feed models whose pre-hook reads the feed into a work table that the query then reads.
-FEED_READ_BY_PRE_HOOK = {"int_app_identities_resolved": "int_app_identities_resolved__pairs_rewritten"}
+FEED_READ_BY_PRE_HOOK = {
+    "int_app_identities_resolved": "int_app_identities_resolved__pairs_rewritten",
+    "dim_customers": "dim_customers__customers_rewritten",
+}
 
 
 def _canonical(value: object) -> str:
