@@ -1,7 +1,15 @@
 {#- One row per customer who used the app: features used, login pattern, most active hour of the day (UTC) and day
-    of the week, recency of use. From fct_product_usage_daily with the customer attached through
-    int_app_identities_resolved; usage of pairs that resolved to no customer is left out. -#}
+    of the week, recency of use. The lifetime part comes from int_customer_product_usage_totals (incremental by
+    customer); the 30-day window and the recency are counted here, from the window's days of
+    fct_product_usage_daily with the customer attached through int_app_identities_resolved, since they move with
+    the as-of day. Usage of pairs that resolved to no customer is left out. -#}
 with
+
+customer_totals as (
+
+    select * from {{ ref('int_customer_product_usage_totals') }}
+
+),
 
 product_usage as (
 
@@ -21,188 +29,70 @@ as_of as (
 
 ),
 
-usage_resolved as (
+window_usage as (
 
     select
         app_identities.customer_id,
-        product_usage.device_id,
-        product_usage.event_type,
-        product_usage.feature,
-        product_usage.activity_hour,
-        product_usage.event_count,
-        product_usage.last_event_at,
         product_usage.activity_date,
-        product_usage.activity_date > cast({{ dbt.dateadd('day', -30, 'as_of.as_of_date') }} as date)
-        and product_usage.activity_date <= as_of.as_of_date as is_last_30_days
+        product_usage.event_type,
+        product_usage.feature
     from product_usage
+    inner join as_of
+        on
+            product_usage.activity_date > cast({{ dbt.dateadd('day', -30, 'as_of.as_of_date') }} as date)
+            and product_usage.activity_date <= as_of.as_of_date
     inner join app_identities
         on
             product_usage.device_id = app_identities.device_id
             and coalesce(product_usage.account_id, '') = coalesce(app_identities.account_id, '')
-    cross join as_of
     where app_identities.customer_id is not null
 
 ),
 
-customer_days as (
-
-    {#- The usage is read four times, each collapsing it to a smaller grain (customer and day, feature, hour,
-        device); the distinct counts become row counts at those grains instead of eleven distinct
-        aggregations over every usage row. #}
-    select
-        customer_id,
-        activity_date,
-        max(case when is_last_30_days then 1 else 0 end) as is_last_30_days,
-        sum(event_count) as event_count,
-        sum(case when event_type = 'feature_used' then event_count else 0 end) as feature_use_count,
-        sum(case when event_type = 'login' then event_count else 0 end) as login_count,
-        max(case when event_type = 'login' then 1 else 0 end) as has_login,
-        max(case when event_type = 'login' then last_event_at end) as last_login_at
-    from usage_resolved
-    group by customer_id, activity_date
-
-),
-
-customer_features as (
+last_30_days as (
 
     select
         customer_id,
-        feature,
-        max(case when is_last_30_days then 1 else 0 end) as is_used_last_30_days,
-        sum(event_count) as event_count
-    from usage_resolved
-    where feature is not null
-    group by customer_id, feature
-
-),
-
-customer_devices as (
-
-    select
-        customer_id,
-        count(distinct device_id) as device_count
-    from usage_resolved
+        count(distinct activity_date) as active_days_30d,
+        count(distinct feature) as features_used_30d_count,
+        count(distinct case when event_type = 'login' then activity_date end) as login_days_30d
+    from window_usage
     group by customer_id
-
-),
-
-customer_usage as (
-
-    select
-        customer_days.customer_id,
-        sum(customer_days.event_count) as app_event_count,
-        count(*) as active_days,
-        sum(customer_days.is_last_30_days) as active_days_30d,
-        sum(customer_days.feature_use_count) as feature_use_count,
-        sum(customer_days.login_count) as login_count,
-        sum(customer_days.has_login) as login_days,
-        sum(customer_days.has_login * customer_days.is_last_30_days) as login_days_30d,
-        min(customer_days.activity_date) as first_activity_date,
-        max(customer_days.activity_date) as last_activity_date,
-        max(customer_days.last_login_at) as last_login_at
-    from customer_days
-    group by customer_days.customer_id
-
-),
-
-feature_counts as (
-
-    select
-        customer_id,
-        count(*) as features_used_count,
-        sum(is_used_last_30_days) as features_used_30d_count
-    from customer_features
-    group by customer_id
-
-),
-
-hours_ranked as (
-
-    select
-        customer_id,
-        activity_hour,
-        row_number() over (
-            partition by customer_id
-            order by sum(event_count) desc, activity_hour
-        ) as hour_rank
-    from usage_resolved
-    group by customer_id, activity_hour
-
-),
-
-weekdays_ranked as (
-
-    select
-        customer_id,
-        {{ cdp_iso_day_of_week('activity_date') }} as activity_weekday,
-        row_number() over (
-            partition by customer_id
-            order by sum(event_count) desc, {{ cdp_iso_day_of_week('activity_date') }}
-        ) as weekday_rank
-    from customer_days
-    group by customer_id, {{ cdp_iso_day_of_week('activity_date') }}
-
-),
-
-features_ranked as (
-
-    select
-        customer_id,
-        feature,
-        row_number() over (
-            partition by customer_id
-            order by event_count desc, feature asc
-        ) as feature_rank
-    from customer_features
 
 ),
 
 final as (
 
     select
-        cast(customer_usage.customer_id as {{ dbt.type_string() }}) as customer_id,
-        cast(features_ranked.feature as {{ dbt.type_string() }}) as most_used_feature,
-        cast(customer_usage.app_event_count as bigint) as app_event_count,
-        cast(customer_devices.device_count as bigint) as device_count,
-        cast(customer_usage.active_days as bigint) as active_days,
-        cast(customer_usage.active_days_30d as bigint) as active_days_30d,
-        cast(coalesce(feature_counts.features_used_count, 0) as bigint) as features_used_count,
-        cast(coalesce(feature_counts.features_used_30d_count, 0) as bigint) as features_used_30d_count,
-        cast(customer_usage.feature_use_count as bigint) as feature_use_count,
-        cast(customer_usage.login_count as bigint) as login_count,
-        cast(customer_usage.login_days as bigint) as login_days,
-        cast(customer_usage.login_days_30d as bigint) as login_days_30d,
-        cast(hours_ranked.activity_hour as integer) as most_active_hour,
-        cast(weekdays_ranked.activity_weekday as integer) as most_active_weekday,
+        cast(customer_totals.customer_id as {{ dbt.type_string() }}) as customer_id,
+        cast(customer_totals.most_used_feature as {{ dbt.type_string() }}) as most_used_feature,
+        cast(customer_totals.app_event_count as bigint) as app_event_count,
+        cast(customer_totals.device_count as bigint) as device_count,
+        cast(customer_totals.active_days as bigint) as active_days,
+        cast(coalesce(last_30_days.active_days_30d, 0) as bigint) as active_days_30d,
+        cast(customer_totals.features_used_count as bigint) as features_used_count,
+        cast(coalesce(last_30_days.features_used_30d_count, 0) as bigint) as features_used_30d_count,
+        cast(customer_totals.feature_use_count as bigint) as feature_use_count,
+        cast(customer_totals.login_count as bigint) as login_count,
+        cast(customer_totals.login_days as bigint) as login_days,
+        cast(coalesce(last_30_days.login_days_30d, 0) as bigint) as login_days_30d,
+        cast(customer_totals.most_active_hour as integer) as most_active_hour,
+        cast(customer_totals.most_active_weekday as integer) as most_active_weekday,
         cast(
-            {{ dbt.datediff('customer_usage.last_activity_date', 'as_of.as_of_date', 'day') }}
+            {{ dbt.datediff('customer_totals.last_activity_date', 'as_of.as_of_date', 'day') }}
             as integer
         ) as days_since_last_activity,
         cast(
-            {{ dbt.datediff('cast(customer_usage.last_login_at as date)', 'as_of.as_of_date', 'day') }}
+            {{ dbt.datediff('cast(customer_totals.last_login_at as date)', 'as_of.as_of_date', 'day') }}
             as integer
         ) as days_since_last_login,
-        cast(customer_usage.first_activity_date as date) as first_activity_date,
-        cast(customer_usage.last_activity_date as date) as last_activity_date,
-        cast(customer_usage.last_login_at as timestamp) as last_login_at
-    from customer_usage
+        cast(customer_totals.first_activity_date as date) as first_activity_date,
+        cast(customer_totals.last_activity_date as date) as last_activity_date,
+        cast(customer_totals.last_login_at as timestamp) as last_login_at
+    from customer_totals
     cross join as_of
-    inner join customer_devices
-        on customer_usage.customer_id = customer_devices.customer_id
-    left join feature_counts
-        on customer_usage.customer_id = feature_counts.customer_id
-    left join hours_ranked
-        on
-            customer_usage.customer_id = hours_ranked.customer_id
-            and hours_ranked.hour_rank = 1
-    left join weekdays_ranked
-        on
-            customer_usage.customer_id = weekdays_ranked.customer_id
-            and weekdays_ranked.weekday_rank = 1
-    left join features_ranked
-        on
-            customer_usage.customer_id = features_ranked.customer_id
-            and features_ranked.feature_rank = 1
+    left join last_30_days
+        on customer_totals.customer_id = last_30_days.customer_id
 
 )
 
