@@ -1,6 +1,8 @@
 {#- One row per customer (every customer of the identity graph): purchases (completed orders net of refunds, in
     the reporting currency), RFM scores and segment, carts, subscription, app usage, historical value and the
-    predicted 12-month value and churn risk of doc block `customer_value_prediction`. -#}
+    predicted 12-month value and churn risk of doc block `customer_value_prediction`. The per-customer order and
+    cart counts come from int_customer_purchase_totals (incremental by customer); what depends on the as-of day or
+    on the whole population (recency, tenure, RFM ntiles, the purchase-gap prior) is computed here. -#}
 {%- set prior_repeat_orders = var('cdp__clv_prior_repeat_orders', 1.0) -%}
 {%- set default_gap_days = var('cdp__clv_default_purchase_gap_days', 90) -%}
 {%- set alive_shape = var('cdp__clv_alive_shape', 2.0) -%}
@@ -22,15 +24,9 @@ golden_records as (
 
 ),
 
-orders as (
+purchase_totals as (
 
-    select * from {{ ref('fct_orders') }}
-
-),
-
-carts as (
-
-    select * from {{ ref('fct_carts') }}
+    select * from {{ ref('int_customer_purchase_totals') }}
 
 ),
 
@@ -73,43 +69,23 @@ customers as (
 
 ),
 
-{# Purchases: completed orders only. A refunded order was paid back in full and a cancelled one never paid, so
-    neither counts in revenue, order count, recency or frequency (they are counted apart). -#}
-
-customer_orders as (
-
-    select
-        customer_id,
-        count(*) as orders_placed_count,
-        sum(case when is_revenue then 1 else 0 end) as order_count,
-        sum(case when status = 'refunded' then 1 else 0 end) as refunded_order_count,
-        sum(case when status = 'cancelled' then 1 else 0 end) as cancelled_order_count,
-        sum(revenue_amount_reporting) as revenue,
-        min(case when is_revenue then ordered_at end) as first_order_at,
-        max(case when is_revenue then ordered_at end) as last_order_at
-    from orders
-    where customer_id is not null
-    group by customer_id
-
-),
-
 buyers as (
 
     select
-        customer_orders.customer_id,
-        customer_orders.order_count,
-        customer_orders.revenue,
-        {{ cdp_divide_amount('customer_orders.revenue', 'customer_orders.order_count') }} as average_order_value,
-        customer_orders.order_count - 1 as repeat_order_count,
-        {{ dbt.datediff('cast(customer_orders.last_order_at as date)', 'as_of.as_of_date', 'day') }}
+        purchase_totals.customer_id,
+        purchase_totals.order_count,
+        purchase_totals.revenue,
+        {{ cdp_divide_amount('purchase_totals.revenue', 'purchase_totals.order_count') }} as average_order_value,
+        purchase_totals.order_count - 1 as repeat_order_count,
+        {{ dbt.datediff('cast(purchase_totals.last_order_at as date)', 'as_of.as_of_date', 'day') }}
             as recency_days,
-        {{ dbt.datediff('cast(customer_orders.first_order_at as date)', 'as_of.as_of_date', 'day') }}
+        {{ dbt.datediff('cast(purchase_totals.first_order_at as date)', 'as_of.as_of_date', 'day') }}
             as tenure_days,
-        {{ dbt.datediff('cast(customer_orders.first_order_at as date)',
-            'cast(customer_orders.last_order_at as date)', 'day') }} as active_span_days
-    from customer_orders
+        {{ dbt.datediff('cast(purchase_totals.first_order_at as date)',
+            'cast(purchase_totals.last_order_at as date)', 'day') }} as active_span_days
+    from purchase_totals
     cross join as_of
-    where customer_orders.order_count > 0
+    where purchase_totals.order_count > 0
 
 ),
 
@@ -163,19 +139,6 @@ buyers_predicted as (
 
 ),
 
-customer_carts as (
-
-    select
-        customer_id,
-        count(*) as cart_count,
-        sum(case when is_abandoned then 1 else 0 end) as abandoned_cart_count,
-        sum(case when is_converted then 1 else 0 end) as converted_cart_count
-    from carts
-    where customer_id is not null
-    group by customer_id
-
-),
-
 {# A customer's subscription status is that of their main subscription: a live one before an ended one, then
     the highest MRR, then the newest. MRR adds up all the customer's subscriptions. -#}
 
@@ -217,19 +180,19 @@ customers_joined as (
         buyers_predicted.rfm_frequency_score,
         buyers_predicted.rfm_monetary_score,
         subscriptions_ranked.status as subscription_status,
-        coalesce(customer_orders.order_count, 0) as order_count,
-        coalesce(customer_orders.orders_placed_count, 0) as orders_placed_count,
-        coalesce(customer_orders.refunded_order_count, 0) as refunded_order_count,
-        coalesce(customer_orders.cancelled_order_count, 0) as cancelled_order_count,
-        coalesce(customer_orders.revenue, 0) as revenue,
+        coalesce(purchase_totals.order_count, 0) as order_count,
+        coalesce(purchase_totals.orders_placed_count, 0) as orders_placed_count,
+        coalesce(purchase_totals.refunded_order_count, 0) as refunded_order_count,
+        coalesce(purchase_totals.cancelled_order_count, 0) as cancelled_order_count,
+        coalesce(purchase_totals.revenue, 0) as revenue,
         buyers_predicted.average_order_value,
         buyers_predicted.recency_days,
         buyers_predicted.tenure_days,
         buyers_predicted.expected_purchase_gap_days,
         buyers_predicted.probability_alive,
-        coalesce(customer_carts.cart_count, 0) as cart_count,
-        coalesce(customer_carts.abandoned_cart_count, 0) as abandoned_cart_count,
-        coalesce(customer_carts.converted_cart_count, 0) as converted_cart_count,
+        coalesce(purchase_totals.cart_count, 0) as cart_count,
+        coalesce(purchase_totals.abandoned_cart_count, 0) as abandoned_cart_count,
+        coalesce(purchase_totals.converted_cart_count, 0) as converted_cart_count,
         coalesce(customer_subscriptions.subscription_count, 0) as subscription_count,
         coalesce(customer_subscriptions.mrr_amount, 0) as mrr_amount,
         coalesce(product_usage.features_used_count, 0) as features_used_count,
@@ -241,17 +204,15 @@ customers_joined as (
         product_usage.customer_id is not null as is_app_user,
         reporting.reporting_currency,
         as_of.as_of_date,
-        customer_orders.first_order_at,
-        customer_orders.last_order_at
+        purchase_totals.first_order_at,
+        purchase_totals.last_order_at
     from customers
     cross join reporting
     cross join as_of
-    left join customer_orders
-        on customers.customer_id = customer_orders.customer_id
+    left join purchase_totals
+        on customers.customer_id = purchase_totals.customer_id
     left join buyers_predicted
         on customers.customer_id = buyers_predicted.customer_id
-    left join customer_carts
-        on customers.customer_id = customer_carts.customer_id
     left join subscriptions_ranked
         on
             customers.customer_id = subscriptions_ranked.customer_id

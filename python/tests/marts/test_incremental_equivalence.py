@@ -56,6 +56,7 @@ CUSTOMER_INCREMENTAL = (
     "int_engagement_sessions_attributed",
     "int_app_identities_resolved",
     "int_customer_product_usage_totals",
+    "int_customer_purchase_totals",
     "dim_customers",
 )
 # Customer-feed models whose pre-hook reads the feed into a work table that the query then reads.
