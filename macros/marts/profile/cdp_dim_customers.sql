@@ -58,27 +58,21 @@
 
     select customer_id from changed_customers
     union
+    {#- One scan of the stored rows for the three derived columns. #}
     select stored.customer_id
     from stored
     cross join as_of
-    where stored.age is distinct from {{ cdp_age_in_years('stored.date_of_birth', 'as_of.as_of_date') }}
-    union
-    select stored.customer_id
-    from stored
     left join hard_bounced_emails on stored.email = hard_bounced_emails.email
-    where stored.email is not null and stored.email_has_hard_bounced <> (hard_bounced_emails.email is not null)
-    union
-    select stored.customer_id
-    from stored
-    inner join erased_customers on stored.customer_id = erased_customers.customer_id
-    where not stored.is_erasure_requested
-    union
-    {#- A flag set by a request of the customer's own (erasure_request_count) stays: rewriting it is harmless. #}
-    select customer_id
-    from stored
+    left join erased_customers on stored.customer_id = erased_customers.customer_id
     where
-        is_erasure_requested
-        and customer_id not in (select erased_customers.customer_id from erased_customers);
+        stored.age is distinct from {{ cdp_age_in_years('stored.date_of_birth', 'as_of.as_of_date') }}
+        or (
+            stored.email is not null
+            and stored.email_has_hard_bounced <> (hard_bounced_emails.email is not null)
+        )
+        {#- Both ways; a flag set by a request of the customer's own (erasure_request_count) stays, and
+            rewriting it is harmless. #}
+        or stored.is_erasure_requested <> (erased_customers.customer_id is not null);
 
     delete from {{ this }}
     where customer_id in (select customers_rewritten.customer_id from {{ customers }} as customers_rewritten)
