@@ -13,6 +13,14 @@
     and {{ left }}.account_id is not distinct from {{ right }}.account_id
 {%- endmacro %}
 
+{#- A join condition attaching a usage row of fct_product_usage_daily (alias `usage`) to its pair in
+    int_app_identities_resolved (alias `identities`): the same device (usage without a device attaches to no
+    one) and the same account, a NULL account matching a NULL one. -#}
+{% macro cdp_app_usage_pair_matches(usage, identities) -%}
+    {{ usage }}.device_id = {{ identities }}.device_id
+    and coalesce({{ usage }}.account_id, '') = coalesce({{ identities }}.account_id, '')
+{%- endmacro %}
+
 {#- Pre-hook of an incremental run: (re)write cdp_app_pairs_rewritten with the pairs stored with a customer the
     customer change feed lists since the model last read it (before) or with none, the pairs of app events whose
     record's customer is listed or NULL in int_customer_ids now (after), and the pairs of the events

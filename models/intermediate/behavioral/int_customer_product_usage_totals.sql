@@ -37,9 +37,7 @@ usage_resolved as (
         product_usage.activity_date
     from product_usage
     inner join app_identities
-        on
-            product_usage.device_id = app_identities.device_id
-            and coalesce(product_usage.account_id, '') = coalesce(app_identities.account_id, '')
+        on {{ cdp_app_usage_pair_matches('product_usage', 'app_identities') }}
 
 ),
 

@@ -42,9 +42,7 @@ window_usage as (
             product_usage.activity_date > cast({{ dbt.dateadd('day', -30, 'as_of.as_of_date') }} as date)
             and product_usage.activity_date <= as_of.as_of_date
     inner join app_identities
-        on
-            product_usage.device_id = app_identities.device_id
-            and coalesce(product_usage.account_id, '') = coalesce(app_identities.account_id, '')
+        on {{ cdp_app_usage_pair_matches('product_usage', 'app_identities') }}
     where app_identities.customer_id is not null
 
 ),
