@@ -168,6 +168,25 @@ deterministic_edges as (
 
 ),
 
+linked_anchors as (
+
+    {#- the anchors of the linked records: one pass over the anchors for both ends of every link -#}
+    select
+        record_key,
+        anchor_node_key,
+        anchor_identifier_type,
+        anchor_identifier_value,
+        observed_at
+    from record_anchors
+    where
+        record_key in (
+            select probabilistic_links.record_key_l as record_key from probabilistic_links
+            union
+            select probabilistic_links.record_key_r as record_key from probabilistic_links
+        )
+
+),
+
 probabilistic_edges_mapped as (
 
     select
@@ -202,9 +221,9 @@ probabilistic_edges_mapped as (
             else anchor_r.observed_at
         end as observed_at
     from probabilistic_links
-    inner join record_anchors as anchor_l
+    inner join linked_anchors as anchor_l
         on probabilistic_links.record_key_l = anchor_l.record_key
-    inner join record_anchors as anchor_r
+    inner join linked_anchors as anchor_r
         on probabilistic_links.record_key_r = anchor_r.record_key
     where anchor_l.anchor_node_key != anchor_r.anchor_node_key
 

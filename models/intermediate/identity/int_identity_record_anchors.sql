@@ -25,9 +25,15 @@ all_person_records as (
 ),
 
 {% if from_change_log -%}
-changed_records as (
+logged_records as (
 
     select record_key from {{ change_log }}
+
+),
+
+changed_records as (
+
+    select record_key from logged_records
     union
     select all_person_records.record_key
     from all_person_records
@@ -48,11 +54,29 @@ changed_records as (
 ),
 
 {% endif -%}
+{#- The assessment rewrote the logged records after this model last read its log: in a later run than this
+    model's last build, whose stamp (written_at) is therefore newer. Finding them among those few rows first
+    spares a lookup of every observation by record key. A changed record the log does not list is looked up
+    in the other rows. -#}
+{%- set last_build_stamp -%}
+    (select coalesce(max(written_at), cast('1900-01-01' as {{ dbt.type_timestamp() }})) from {{ this }})
+{%- endset %}
 observations_assessed as (
 
     select * from {{ ref('int_identity_observations_assessed') }}
     {%- if from_change_log %}
-    where record_key in (select record_key from changed_records)
+    where
+        written_at > {{ last_build_stamp }}
+        and record_key in (select record_key from changed_records)
+    union all
+    select * from {{ ref('int_identity_observations_assessed') }}
+    where
+        written_at <= {{ last_build_stamp }}
+        and record_key in (
+            select record_key from changed_records
+            except
+            select record_key from logged_records
+        )
     {%- endif %}
 
 ),
