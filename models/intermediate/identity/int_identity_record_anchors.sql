@@ -58,9 +58,7 @@ changed_records as (
     model's last build, whose stamp (written_at) is therefore newer. Finding them among those few rows first
     spares a lookup of every observation by record key. A changed record the log does not list is looked up
     in the other rows. -#}
-{%- set last_build_stamp -%}
-    (select coalesce(max(written_at), cast('1900-01-01' as {{ dbt.type_timestamp() }})) from {{ this }})
-{%- endset %}
+{%- set last_build_stamp = cdp_last_run_stamp(this) %}
 observations_assessed as (
 
     select * from {{ ref('int_identity_observations_assessed') }}
