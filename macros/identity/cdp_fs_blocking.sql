@@ -99,14 +99,20 @@
 
 {#- Post-hook of int_fs_candidate_pairs: pass the records of int_person_records' change log (`change_log`) on
     to its own (cdp_identity_change_log(this)), which int_fs_pair_comparisons reads: their pairs must be
-    compared again even when they stay candidates. Nothing while its own log does not exist, nor in a full build
-    (which drops it). -#}
+    compared again even when they stay candidates. With them go both records of every pair the run drops (its
+    tombstones, which the next post-hook deletes), so that the comparisons look for the pairs gone among the
+    pairs of the logged records only. Nothing while its own log does not exist, nor in a full build (which
+    drops it). -#}
 {% macro cdp_fs_pass_on_changed_records(change_log) -%}
     {%- set own_log = cdp_identity_change_log(this) -%}
     {%- if execute and is_incremental() and load_relation(own_log) is not none
         and load_relation(change_log) is not none %}
     insert into {{ own_log }} (record_key)
     select record_key from {{ change_log }}
+    union
+    select record_key_l from {{ this }} where blocking_rule is null
+    union
+    select record_key_r from {{ this }} where blocking_rule is null
     {%- endif -%}
 {%- endmacro %}
 

@@ -457,7 +457,9 @@ drop table {{ batch }};
 
 {#- Pre-hook of an incremental model derived under a configuration (`config_sql`, see
     cdp_identity_config_changed): when it changed, empty the model, so that the run writes every row again, and
-    drop the work tables it keeps (`work_tables`: suffixes of cdp_work_relation), so that they are rebuilt. -#}
+    drop the work tables it keeps (`work_tables`: suffixes of cdp_work_relation), so that they are rebuilt, and
+    its own change logs, so that its consumers read everything as after a full build (a log records the rows a
+    run rewrites, not those the emptying removed). -#}
 {% macro cdp_identity_reset_on_config_change(config_sql, work_tables=[]) -%}
     {%- if cdp_identity_config_changed(config_sql) %}
         {%- for suffix in work_tables %}
@@ -465,7 +467,8 @@ drop table {{ batch }};
             {%- do adapter.cache_dropped(cdp_work_relation(this.identifier, suffix)) %}
     drop table if exists {{ cdp_work_relation(this.identifier, suffix) }};
         {%- endfor %}
-    delete from {{ this }}
+    delete from {{ this }};
+    {{ cdp_identity_drop_own_change_logs() }}
     {%- endif -%}
 {%- endmacro %}
 

@@ -1,22 +1,29 @@
 {#- Every candidate pair with its comparison level per field (cdp_fs_comparison_levels) and the values the
     term-frequency adjustment looks up.
-    Incremental by pair on DuckDB: a run compares the candidate pairs it does not hold yet (or holds under another
-    blocking rule) and those with a record int_person_records rewrote since this model last read the change log
-    int_fs_candidate_pairs passes those records on to; a pair no longer a candidate leaves through a tombstone
-    (blocking_rule NULL). Without the change log (the candidate pairs or the person records were built whole)
-    its pre-hook empties it and it compares every pair. So it does when the comparison levels (as rendered) or the
-    nickname pairs differ from those of its previous build (cdp_fs_comparisons_config_sql, against
-    `<model>__config_snapshot`). -#}
+    Incremental by pair on DuckDB: a run compares the candidate pairs int_fs_candidate_pairs wrote since this
+    model last read it (cdp_fs_compared_until: new pairs, pairs under another blocking rule, and every pair of a
+    record int_person_records rewrote, which the candidate pairs write again), and drops the pairs no longer
+    candidates through tombstones (blocking_rule NULL): it looks for them among its pairs of the records in the
+    change log int_fs_candidate_pairs keeps for it (the rewritten records and both records of each pair it
+    dropped). Without the change log (the candidate pairs or the person records were built whole) its pre-hook
+    empties it and it compares every pair. So it does when the comparison levels (as rendered) or the nickname
+    pairs differ from those of its previous build (cdp_fs_comparisons_config_sql, against
+    `<model>__config_snapshot`). A build before the compared_until table existed compares the candidate pairs
+    it lacks (or holds under another rule) and those of the logged records, and finds the pairs gone by
+    comparing every pair it holds with the candidates. -#}
 {%- set change_log = cdp_identity_change_log(ref('int_fs_candidate_pairs')) -%}
 {%- set from_change_log = cdp_identity_change_logs_readable([change_log]) -%}
+{%- set from_compared_until = from_change_log and load_relation(cdp_fs_compared_until()) is not none -%}
 {{ cdp_identity_incremental_config(
     pre_hook=[
         "{{ cdp_identity_reset_on_config_change(cdp_fs_comparisons_config_sql(ref('int_fs_nickname_pairs'))) }}",
         "{{ cdp_identity_empty_without_change_logs([cdp_identity_change_log(ref('int_fs_candidate_pairs'))]) }}",
+        "{{ cdp_fs_forget_compared_until() }}",
     ],
     post_hook=[
         "{{ cdp_identity_consume_change_logs([cdp_identity_change_log(ref('int_fs_candidate_pairs'))]) }}",
         "{{ cdp_identity_snapshot_config(cdp_fs_comparisons_config_sql(ref('int_fs_nickname_pairs'))) }}",
+        "{{ cdp_fs_remember_compared_until(ref('int_fs_candidate_pairs')) }}",
     ],
     tombstone_column='blocking_rule',
     unique_key=['record_key_l', 'record_key_r']) }}
@@ -40,6 +47,39 @@ changed_records as (
     select record_key from {{ change_log }}
 ),
 
+{% if from_compared_until -%}
+pairs_gone as (
+    {#- A pair gone has a logged record (cdp_fs_pass_on_changed_records): only the pairs of those are compared
+        with the candidates, on both sides. #}
+    (
+        select
+            record_key_l,
+            record_key_r
+        from {{ this }}
+        where record_key_l in (select record_key from changed_records)
+        union
+        select
+            record_key_l,
+            record_key_r
+        from {{ this }}
+        where record_key_r in (select record_key from changed_records)
+    )
+    except
+    (
+        select
+            record_key_l,
+            record_key_r
+        from candidate_pairs
+        where record_key_l in (select record_key from changed_records)
+        union
+        select
+            record_key_l,
+            record_key_r
+        from candidate_pairs
+        where record_key_r in (select record_key from changed_records)
+    )
+),
+{%- else -%}
 pairs_gone as (
     select
         previous_pairs.record_key_l,
@@ -51,6 +91,7 @@ pairs_gone as (
             and previous_pairs.record_key_r = candidate_pairs.record_key_r
     where candidate_pairs.record_key_l is null
 ),
+{%- endif %}
 
 {% endif -%}
 pairs_to_compare as (
@@ -59,7 +100,9 @@ pairs_to_compare as (
         candidate_pairs.record_key_r,
         candidate_pairs.blocking_rule
     from candidate_pairs
-    {%- if from_change_log %}
+    {%- if from_compared_until %}
+    where {{ cdp_fs_pairs_written_since('candidate_pairs.written_at') }}
+    {%- elif from_change_log %}
     left join {{ this }} as previous_pairs
         on
             candidate_pairs.record_key_l = previous_pairs.record_key_l

@@ -2,9 +2,10 @@
 blocks the rewritten records are in and were in, int_fs_pair_comparisons by pair. After a contact is
 re-delivered under another last name (it leaves its blocks and joins others, which shifts its old and new
 neighbours' sorted-neighbourhood pairs) and an order is re-delivered without a name, e-mail or phone (it stops
-describing a person), the three tables equal a full rebuild row for row. So they do after the blocking window
-narrows and a nickname is added: the candidate pairs and the comparisons notice that they were derived under
-another configuration and start over."""
+describing a person), and a third joins a block larger than the window (pairs of records it did not touch
+end), the three tables equal a full rebuild row for row. So they do after the blocking window narrows and a
+nickname is added: the candidate pairs and the comparisons notice that they were derived under another
+configuration and start over."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from tests.dbt_harness import DbtProject
 
 MODELS = ("int_person_records", "int_fs_candidate_pairs", "int_fs_pair_comparisons")
 LAST_NAME_RULE = 1  # cdp__blocking_rules[0]: [date_of_birth, last_name_folded]
+NAME_PAIR_RULE = 6  # cdp__blocking_rules[5]: the least and the greatest of the first and last names
 # A raw load time (ISO 8601 text, like the seeds') one day after the newest load of a raw table.
 NEXT_DAY = (
     "(select strftime(cast(max(_loaded_at) as timestamp) + interval 1 day, '%Y-%m-%dT%H:%M:%SZ')"
@@ -61,6 +63,7 @@ def rebuilt(tmp_path_factory: pytest.TempPathFactory):
             """
         ).fetchone()
     pairs_before = _pairs_of(project, contact_key)
+    candidates_before = project.intermediate_rows(("int_fs_candidate_pairs",))["int_fs_candidate_pairs"]
     with duckdb.connect(str(project.duckdb_path)) as con:
         # Re-deliveries, loaded a day after the newest load: the latest delivery of a key wins.
         con.execute(
@@ -89,6 +92,46 @@ def rebuilt(tmp_path_factory: pytest.TempPathFactory):
             """,
             [order_id],
         )
+        # A third contact, re-delivered under the names of the largest (first, last name) block (22 records
+        # in the demo data, more than the window of five) and the birth date of its middle record: it lands
+        # inside the block, so some pairs of neighbours it separates end although neither of their records
+        # changed.
+        names, birth_date = con.execute(
+            """
+            with members as (
+                select block_key, record_key
+                from cdp_intermediate.int_fs_candidate_pairs__block_members
+                where blocking_rule_index = ?
+            ),
+            largest as (
+                select block_key from members group by block_key order by count(*) desc, block_key limit 1
+            )
+            select largest.block_key, strftime(quantile_disc(person.date_of_birth, 0.5), '%d/%m/%Y')
+            from largest
+            inner join members using (block_key)
+            inner join cdp_intermediate.int_person_records as person using (record_key)
+            group by largest.block_key
+            """,
+            [NAME_PAIR_RULE],
+        ).fetchone()
+        first_name, last_name = names.split("||")
+        (joiner_id,) = con.execute(
+            "select min(contact_id) from cdp_raw.crm_contacts where contact_id <> ?", [contact_id]
+        ).fetchone()
+        con.execute(
+            f"""
+            insert into cdp_raw.crm_contacts
+            select * replace (
+                ? as first_name,
+                ? as last_name,
+                ? as date_of_birth,
+                {NEXT_DAY.format(table="crm_contacts")} as _loaded_at
+            )
+            from cdp_raw.crm_contacts
+            where contact_id = ?
+            """,
+            [first_name, last_name, birth_date, joiner_id],
+        )
     project.dbt("run", "-s", "+int_fs_pair_comparisons")
     last_run = {r["unique_id"].split(".")[-1]: r for r in project.run_results()}
     incremental = project.intermediate_rows(MODELS)
@@ -101,6 +144,8 @@ def rebuilt(tmp_path_factory: pytest.TempPathFactory):
         "full": project.intermediate_rows(MODELS),
         "contact_pairs": (pairs_before, pairs_after),
         "order_key": order_key,
+        "changed_keys": {contact_key, order_key, f"crm_contacts:{joiner_id}"},
+        "candidates_before": candidates_before,
     }
 
 
@@ -110,6 +155,22 @@ def test_the_runs_read_the_change_logs(rebuilt) -> None:
     assert "int_person_records__changed_records" in code["int_fs_candidate_pairs"]
     assert "touched_pairs_1" in code["int_fs_candidate_pairs"]
     assert "int_fs_candidate_pairs__changed_records" in code["int_fs_pair_comparisons"]
+    # The comparisons compare the pairs written since they last read the candidate pairs.
+    assert "int_fs_pair_comparisons__compared_until" in code["int_fs_pair_comparisons"]
+
+
+def test_pairs_between_unchanged_records_leave_the_comparisons(rebuilt) -> None:
+    # Pairs the joiner pushed apart: neither of their records changed, yet they are no candidates any more ...
+    after = {row[:2] for row in rebuilt["incremental"]["int_fs_candidate_pairs"]}
+    ended = {
+        row[:2]
+        for row in rebuilt["candidates_before"]
+        if row[:2] not in after and not rebuilt["changed_keys"] & set(row[:2])
+    }
+    assert ended, "no pair between unchanged records ended: the scenario proves nothing"
+    # ... and the incremental comparisons dropped them too (found through the ends the candidate pairs log).
+    compared = {row[:2] for row in rebuilt["incremental"]["int_fs_pair_comparisons"]}
+    assert not ended & compared
 
 
 def test_the_renamed_contact_left_its_block(rebuilt) -> None:
