@@ -164,33 +164,16 @@
     from {{ nickname_pairs }}
 {%- endmacro %}
 
-{#- The work table of int_fs_pair_comparisons (`<model>__compared_until`, one row, column compared_until): the
-    newest written_at of int_fs_candidate_pairs when the comparisons last read it. Every candidate pair written
-    then or before is compared, so a run compares the pairs written since (cdp_fs_pairs_written_since). -#}
+{#- The work table of int_fs_pair_comparisons (`<model>__compared_until`, one row, column written_at): the
+    newest written_at of int_fs_candidate_pairs when the comparisons last read it (cdp_last_run_stamp reads it).
+    Every candidate pair written then or before is compared, so a run compares the pairs written since. -#}
 {% macro cdp_fs_compared_until() -%}
     {{ return(cdp_work_relation(this.identifier, 'compared_until')) }}
-{%- endmacro %}
-
-{#- A condition on the rows of int_fs_candidate_pairs (`written_at`: their written_at column): written after the
-    comparisons last read them (cdp_fs_compared_until; all of them when its row is gone). -#}
-{% macro cdp_fs_pairs_written_since(written_at) -%}
-    {{ written_at }} > (
-        select coalesce(max(compared_until), cast('1900-01-01' as {{ dbt.type_timestamp() }}))
-        from {{ cdp_fs_compared_until() }}
-    )
-{%- endmacro %}
-
-{#- Pre-hook of int_fs_pair_comparisons, after the hooks that may empty it: an empty model has compared nothing,
-    so it forgets when it last read the candidate pairs (cdp_fs_compared_until) and compares every pair. -#}
-{% macro cdp_fs_forget_compared_until() -%}
-    {%- if execute and is_incremental() and load_relation(cdp_fs_compared_until()) is not none %}
-    delete from {{ cdp_fs_compared_until() }} where not exists (select 1 from {{ this }})
-    {%- endif -%}
 {%- endmacro %}
 
 {#- Post-hook of int_fs_pair_comparisons: remember the newest written_at of the candidate pairs (`candidate_pairs`)
     it has now compared (cdp_fs_compared_until). -#}
 {% macro cdp_fs_remember_compared_until(candidate_pairs) -%}
     {{ cdp_one_row_work_table(
-        cdp_fs_compared_until(), 'compared_until', 'select max(written_at) from ' ~ candidate_pairs) }}
+        cdp_fs_compared_until(), 'written_at', 'select max(written_at) from ' ~ candidate_pairs) }}
 {%- endmacro %}

@@ -8,17 +8,17 @@
     dropped). Without the change log (the candidate pairs or the person records were built whole) its pre-hook
     empties it and it compares every pair. So it does when the comparison levels (as rendered) or the nickname
     pairs differ from those of its previous build (cdp_fs_comparisons_config_sql, against
-    `<model>__config_snapshot`). A build before the compared_until table existed compares the candidate pairs
-    it lacks (or holds under another rule) and those of the logged records, and finds the pairs gone by
-    comparing every pair it holds with the candidates. -#}
+    `<model>__config_snapshot`), and when the compared_until table is missing. -#}
 {%- set change_log = cdp_identity_change_log(ref('int_fs_candidate_pairs')) -%}
-{%- set from_change_log = cdp_identity_change_logs_readable([change_log]) -%}
-{%- set from_compared_until = from_change_log and load_relation(cdp_fs_compared_until()) is not none -%}
+{%- set from_change_log = cdp_identity_change_logs_readable([change_log])
+    and load_relation(cdp_fs_compared_until()) is not none
+    and not cdp_identity_config_changed(cdp_fs_comparisons_config_sql(ref('int_fs_nickname_pairs'))) -%}
 {{ cdp_identity_incremental_config(
     pre_hook=[
-        "{{ cdp_identity_reset_on_config_change(cdp_fs_comparisons_config_sql(ref('int_fs_nickname_pairs'))) }}",
+        "{{ cdp_identity_reset_on_config_change(
+            cdp_fs_comparisons_config_sql(ref('int_fs_nickname_pairs')), ['compared_until']) }}",
         "{{ cdp_identity_empty_without_change_logs([cdp_identity_change_log(ref('int_fs_candidate_pairs'))]) }}",
-        "{{ cdp_fs_forget_compared_until() }}",
+        "{{ cdp_identity_empty_without_snapshot('compared_until') }}",
     ],
     post_hook=[
         "{{ cdp_identity_consume_change_logs([cdp_identity_change_log(ref('int_fs_candidate_pairs'))]) }}",
@@ -47,7 +47,6 @@ changed_records as (
     select record_key from {{ change_log }}
 ),
 
-{% if from_compared_until -%}
 pairs_gone as (
     {#- A pair gone has a logged record (cdp_fs_pass_on_changed_records): only the pairs of those are compared
         with the candidates, on both sides. #}
@@ -79,19 +78,6 @@ pairs_gone as (
         where record_key_r in (select record_key from changed_records)
     )
 ),
-{%- else -%}
-pairs_gone as (
-    select
-        previous_pairs.record_key_l,
-        previous_pairs.record_key_r
-    from {{ this }} as previous_pairs
-    left join candidate_pairs
-        on
-            previous_pairs.record_key_l = candidate_pairs.record_key_l
-            and previous_pairs.record_key_r = candidate_pairs.record_key_r
-    where candidate_pairs.record_key_l is null
-),
-{%- endif %}
 
 {% endif -%}
 pairs_to_compare as (
@@ -100,18 +86,8 @@ pairs_to_compare as (
         candidate_pairs.record_key_r,
         candidate_pairs.blocking_rule
     from candidate_pairs
-    {%- if from_compared_until %}
-    where {{ cdp_fs_pairs_written_since('candidate_pairs.written_at') }}
-    {%- elif from_change_log %}
-    left join {{ this }} as previous_pairs
-        on
-            candidate_pairs.record_key_l = previous_pairs.record_key_l
-            and candidate_pairs.record_key_r = previous_pairs.record_key_r
-            and candidate_pairs.blocking_rule = previous_pairs.blocking_rule
-    where
-        previous_pairs.record_key_l is null
-        or candidate_pairs.record_key_l in (select record_key from changed_records)
-        or candidate_pairs.record_key_r in (select record_key from changed_records)
+    {%- if from_change_log %}
+    where candidate_pairs.written_at > {{ cdp_last_run_stamp(cdp_fs_compared_until()) }}
     {%- endif %}
 ),
 
