@@ -33,6 +33,41 @@ def newest_load(raw: Path) -> datetime:
         return connection.execute(f"select max(loaded_at) from ({union})").fetchone()[0]
 
 
+def last_day_of_loads_start(raw: Path) -> datetime:
+    """The load time after which the newest rows amount to one day of data: as many rows, over every raw
+    table, as the median day of the four weeks before the newest load carried. Keeping the rows loaded up to
+    it (``write_loaded_until``) leaves one typical day for an incremental run to add. The newest calendar day
+    alone would not do: after the window a generator (or a source system) covers, late loads trickle in for
+    some days, and at 1M people the last of them holds a few dozen rows."""
+    with duckdb.connect() as connection:
+        connection.execute("set enable_progress_bar = false")
+        union = " union all ".join(
+            f"select try_cast({LOADED_AT} as timestamp) as loaded_at "
+            f"from read_parquet('{raw / table}/*.parquet')"
+            for table in raw_tables(raw)
+        )
+        (start,) = connection.execute(
+            f"""
+            with loads as (
+                select loaded_at from ({union}) as all_loads where loaded_at is not null
+            ),
+            recent_days as (
+                select count(*) as row_count
+                from loads
+                where loaded_at > (select max(loaded_at) from loads) - interval 28 day
+                group by cast(loaded_at as date)
+            ),
+            newest_first as (
+                select loaded_at, row_number() over (order by loaded_at desc) as newer_rows
+                from loads
+            )
+            select max(loaded_at) from newest_first
+            where newer_rows > (select median(row_count) from recent_days)
+            """
+        ).fetchone()
+    return start
+
+
 def write_loaded_until(raw: Path, out: Path, until: datetime) -> dict[str, int]:
     """Write to ``out`` every raw table of ``raw`` keeping the rows loaded at or before ``until``.
 
