@@ -68,13 +68,23 @@ changed_records as (
     select record_key from {{ person_records_log }}
 ),
 
+changed_person_records as (
+    {#- The rewritten records' rows, found once: their block keys come from these few rows, not from every
+        record's block key filtered by the change log (a semi-join per rule over 3 million rows at 1M people). -#}
+    select person_records.*
+    from person_records
+    inner join changed_records
+        on person_records.record_key = changed_records.record_key
+),
+
 touched_blocks as (
     {% for rule in rules %}
         select
             {{ loop.index }} as blocking_rule_index,
-            block_key
-        from block_members_{{ loop.index }}
-        where record_key in (select record_key from changed_records)
+            {{ cdp_fs_block_key(rule) }} as block_key
+        from changed_person_records
+        where
+            {{ cdp_fs_block_filter(rule) }}
         union
     {% endfor %}
     select
@@ -131,13 +141,23 @@ pair_ends as (
     select record_key_r as record_key from pairs_touched
 ),
 
+pair_end_person_records as (
+    {#- as changed_person_records: the pair ends' rows found once, their block keys computed from them -#}
+    select person_records.*
+    from person_records
+    inner join pair_ends
+        on person_records.record_key = pair_ends.record_key
+),
+
 {% for rule in rules %}
     end_members_{{ loop.index }} as (
         select block_members_{{ loop.index }}.*
         from block_members_{{ loop.index }}
         where block_key in (
-            select block_key from block_members_{{ loop.index }}
-            where record_key in (select record_key from pair_ends)
+            select {{ cdp_fs_block_key(rule) }}
+            from pair_end_person_records
+            where
+                {{ cdp_fs_block_filter(rule) }}
         )
     ),
 
