@@ -1,8 +1,9 @@
-{#- Base models are incremental by load month: a run normalises only the raw rows of the months it rebuilds
-    (from the month of the newest load already built, minus var('cdp__incremental_lookback_days') for late
-    loads) and replaces those months whole: delete+insert on DuckDB, insert_overwrite of the `loaded_month`
-    partitions on Spark (plain Parquet tables cannot merge). Rows without a load time sit in one sentinel month
-    (1900-01) that every run rebuilds, so no row is lost or doubled. -#}
+{#- Base models are incremental by load time: a run normalises only the raw rows loaded since the newest load
+    already built, minus var('cdp__incremental_lookback_days') for late loads, and replaces the rows loaded
+    since then: on DuckDB the rows from that moment on (strategy cdp_replace_loads), on Spark the whole
+    `loaded_month` partitions holding it (insert_overwrite; plain Parquet tables cannot delete rows). Rows
+    without a load time sit in one sentinel month (1900-01) that every run rebuilds, so no row is lost or
+    doubled. -#}
 
 {#- The partition of a base row: the first day of the month it was loaded in, or 1900-01-01 when its load time
     is unknown. -#}
@@ -47,20 +48,31 @@
     {{ cdp_one_row_work_table(cdp_input_loaded_until(relation), 'loaded_until', 'select max(loaded_at) from ' ~ relation) }}
 {%- endmacro %}
 
-{#- The first load month a base model rebuilds: the month of cdp_late_loads_from. -#}
-{% macro cdp_rebuilt_from_month(newest_loaded_at) -%}
+{#- The earliest load time a base model rebuilds from, given the newest load time already built (an SQL
+    expression): cdp_late_loads_from on DuckDB, which replaces the rows loaded since then
+    (get_incremental_cdp_replace_loads_sql); the first day of that month on Spark, which overwrites whole
+    `loaded_month` partitions. -#}
+{% macro cdp_rebuilt_from(newest_loaded_at) -%}
+    {{ return(adapter.dispatch('cdp_rebuilt_from', 'cdp')(newest_loaded_at)) }}
+{%- endmacro %}
+
+{% macro default__cdp_rebuilt_from(newest_loaded_at) -%}
+    {{ cdp_late_loads_from(newest_loaded_at) }}
+{%- endmacro %}
+
+{% macro spark__cdp_rebuilt_from(newest_loaded_at) -%}
     {{ dbt.date_trunc('month', cdp_late_loads_from(newest_loaded_at)) }}
 {%- endmacro %}
 
-{#- A where-clause condition on a raw table keeping the rows of the load months this run rebuilds (`1 = 1` in
-    a full build). `raw_loaded_at` is the raw load-time column, parsed here (once per row: this scans every raw
+{#- A where-clause condition on a raw table keeping the rows loaded from cdp_rebuilt_from on (`1 = 1` in a
+    full build). `raw_loaded_at` is the raw load-time column, parsed here (once per row: this scans every raw
     row) as the base model parses it; an unparseable load time compares NULL, which keeps the row. -#}
 {% macro cdp_new_loads_filter(raw_loaded_at='_loaded_at') -%}
     {%- if is_incremental() -%}
         coalesce(
             {{ cdp_parse_timestamp(raw_loaded_at) }} >= (
                 select coalesce(
-                    {{ cdp_rebuilt_from_month('max(loaded_at)') }},
+                    {{ cdp_rebuilt_from('max(loaded_at)') }},
                     cast('1900-01-01' as {{ dbt.type_timestamp() }})
                 )
                 from {{ this }}
@@ -72,14 +84,29 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- The config every base model shares: incremental by load month, and the record key (with the order that
-    ranks its deliveries, latest first) cdp_split_rows decides `duplicate_key` from. -#}
+{#- The config every base model shares: incremental by load time (cdp_replace_loads on DuckDB, insert_overwrite
+    of `loaded_month` partitions on Spark), and the record key (with the order that ranks its deliveries, latest
+    first) cdp_split_rows decides `duplicate_key` from. -#}
 {% macro cdp_base_model_config(delivery_key, delivery_order='loaded_at desc') -%}
     {{ config(
         materialized='incremental',
+        incremental_strategy=('insert_overwrite' if target.type == 'spark' else 'cdp_replace_loads'),
         unique_key='loaded_month',
         partition_by=['loaded_month'],
         on_schema_change='fail',
         meta={'cdp_delivery_key': delivery_key, 'cdp_delivery_order': delivery_order}
     ) }}
+{%- endmacro %}
+
+{#- Incremental strategy `cdp_replace_loads` of the base models on DuckDB: delete the rows loaded from
+    cdp_rebuilt_from on and those without a load time (the run's raw rows, cdp_new_loads_filter, from the same
+    moment: the target is read before the insert), then insert the run's rows. -#}
+{% macro get_incremental_cdp_replace_loads_sql(arg_dict) -%}
+    {%- set target = arg_dict['target_relation'] %}
+delete from {{ target }}
+where
+    loaded_at is null
+    or loaded_at >= (select {{ cdp_rebuilt_from('max(loaded_at)') }} from {{ target }});
+
+{{ get_incremental_append_sql(arg_dict) }}
 {%- endmacro %}

@@ -1,4 +1,4 @@
-"""Incremental models (base models by load month, the identity observations by record, event facts by day):
+"""Incremental models (base models by load time, the identity observations by record, event facts by day):
 loading the raw data in batches and running dbt after each batch gives exactly the staged, quarantined,
 identity and mart rows a full refresh on all the data gives (late rows and re-delivered keys included: some
 rows come late, some twice)."""
@@ -172,7 +172,7 @@ def test_identity_observations_rewrite_only_touched_records(built) -> None:
     _, _, last_run = built
     results = {r["unique_id"].split(".")[-1]: r for r in last_run}
     for name, marker in RECORD_INCREMENTAL.items():
-        # The incremental branch rewrites the records of the rebuilt load months, or those its upstream model
+        # The incremental branch rewrites the records loaded since the newest load (minus the lookback), or those its upstream model
         # rewrote (plus tombstones).
         assert marker in results[name]["compiled_code"], name
 
