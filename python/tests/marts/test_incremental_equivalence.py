@@ -172,8 +172,8 @@ def test_identity_observations_rewrite_only_touched_records(built) -> None:
     _, _, last_run = built
     results = {r["unique_id"].split(".")[-1]: r for r in last_run}
     for name, marker in RECORD_INCREMENTAL.items():
-        # The incremental branch rewrites the records loaded since the newest load (minus the lookback), or those its upstream model
-        # rewrote (plus tombstones).
+        # The incremental branch rewrites the records loaded since the newest load (minus the lookback), or
+        # those its upstream model rewrote (plus tombstones).
         assert marker in results[name]["compiled_code"], name
 
 
