@@ -22,15 +22,19 @@ def raw_tables(raw: Path) -> list[str]:
     )
 
 
+def _load_times_sql(raw: Path) -> str:
+    """A query of every raw row's parsed load time (``loaded_at``, NULL where it does not parse), over every
+    raw table of ``raw``."""
+    return " union all ".join(
+        f"select try_cast({LOADED_AT} as timestamp) as loaded_at from read_parquet('{raw / table}/*.parquet')"
+        for table in raw_tables(raw)
+    )
+
+
 def newest_load(raw: Path) -> datetime:
     """The latest parseable ``_loaded_at`` in any raw table."""
     with duckdb.connect() as connection:
-        union = " union all ".join(
-            f"select max(try_cast({LOADED_AT} as timestamp)) as loaded_at "
-            f"from read_parquet('{raw / table}/*.parquet')"
-            for table in raw_tables(raw)
-        )
-        return connection.execute(f"select max(loaded_at) from ({union})").fetchone()[0]
+        return connection.execute(f"select max(loaded_at) from ({_load_times_sql(raw)})").fetchone()[0]
 
 
 def last_day_of_loads_start(raw: Path) -> datetime:
@@ -41,15 +45,10 @@ def last_day_of_loads_start(raw: Path) -> datetime:
     some days, and at 1M people the last of them holds a few dozen rows."""
     with duckdb.connect() as connection:
         connection.execute("set enable_progress_bar = false")
-        union = " union all ".join(
-            f"select try_cast({LOADED_AT} as timestamp) as loaded_at "
-            f"from read_parquet('{raw / table}/*.parquet')"
-            for table in raw_tables(raw)
-        )
         (start,) = connection.execute(
             f"""
             with loads as (
-                select loaded_at from ({union}) as all_loads where loaded_at is not null
+                select loaded_at from ({_load_times_sql(raw)}) as all_loads where loaded_at is not null
             ),
             recent_days as (
                 select count(*) as row_count
