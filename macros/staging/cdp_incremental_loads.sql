@@ -1,5 +1,5 @@
 {#- Base models are incremental by load time: a run normalises only the raw rows loaded since the newest load
-    already built, minus var('cdp__incremental_lookback_days') for late loads, and replaces the rows loaded
+    already built, minus var('cdp__late_load_lookback_hours') for late loads, and replaces the rows loaded
     since then: on DuckDB the rows from that moment on (strategy cdp_replace_loads), on Spark the whole
     `loaded_month` partitions holding it (insert_overwrite; plain Parquet tables cannot delete rows). Rows
     without a load time sit in one sentinel month (1900-01) that every run rebuilds, so no row is lost or
@@ -12,10 +12,10 @@
 {%- endmacro %}
 
 {#- The earliest load time an incremental run expects new rows at, given the newest load time already built
-    (an SQL expression): that time minus var('cdp__incremental_lookback_days') (late loads). NULL when the
-    expression is NULL. -#}
+    (an SQL expression): that time minus var('cdp__late_load_lookback_hours') (loads committed out of
+    load-time order). NULL when the expression is NULL. -#}
 {% macro cdp_late_loads_from(newest_loaded_at) -%}
-    {{ dbt.dateadd('day', -1 * var('cdp__incremental_lookback_days'), newest_loaded_at) }}
+    {{ dbt.dateadd('hour', -1 * var('cdp__late_load_lookback_hours'), newest_loaded_at) }}
 {%- endmacro %}
 
 {#- The work table (`<model>__<input>_loaded`, one row loaded_until) in which an incremental model built from the
@@ -26,7 +26,7 @@
 
 {#- A query of the `key` (a column, or a comma-separated list of columns) of the rows of the staged model
     `relation` loaded since the calling model's last build saw it (cdp_remember_newest_load), minus
-    var('cdp__incremental_lookback_days') for late loads; every key when no build has seen it yet. -#}
+    var('cdp__late_load_lookback_hours') for late loads; every key when no build has seen it yet. -#}
 {% macro cdp_loaded_since_last_build(relation, key) -%}
     {%- set seen = cdp_input_loaded_until(relation) -%}
     select {{ key }} from {{ relation }}

@@ -109,7 +109,7 @@ def redelivery(raw: Path) -> tuple[str, datetime]:
             limit 1
             """
         ).fetchone()
-    assert last - first > timedelta(days=4), "no re-delivery late enough to cross the 3-day lookback"
+    assert last - first > timedelta(days=4), "no re-delivery late enough to cross the late-load lookback"
     return event_id, last - timedelta(seconds=1)
 
 
