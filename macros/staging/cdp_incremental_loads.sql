@@ -90,12 +90,25 @@
 {% macro cdp_base_model_config(delivery_key, delivery_order='loaded_at desc') -%}
     {{ config(
         materialized='incremental',
-        incremental_strategy=('insert_overwrite' if target.type == 'spark' else 'cdp_replace_loads'),
-        unique_key='loaded_month',
+        incremental_strategy=cdp_base_model_strategy(),
         partition_by=['loaded_month'],
         on_schema_change='fail',
         meta={'cdp_delivery_key': delivery_key, 'cdp_delivery_order': delivery_order}
     ) }}
+{%- endmacro %}
+
+{#- The incremental strategy of the base models: cdp_replace_loads where the adapter can delete rows, Spark's
+    insert_overwrite of `loaded_month` partitions (plain Parquet tables cannot delete rows). -#}
+{% macro cdp_base_model_strategy() -%}
+    {{ return(adapter.dispatch('cdp_base_model_strategy', 'cdp')()) }}
+{%- endmacro %}
+
+{% macro default__cdp_base_model_strategy() -%}
+    {{ return('cdp_replace_loads') }}
+{%- endmacro %}
+
+{% macro spark__cdp_base_model_strategy() -%}
+    {{ return('insert_overwrite') }}
 {%- endmacro %}
 
 {#- Incremental strategy `cdp_replace_loads` of the base models on DuckDB: delete the rows loaded from
