@@ -20,6 +20,10 @@
 
     Also a full computation on the first build, on `--full-refresh`, or when
     var('cdp__identity_incremental_components') is false. Logs how many nodes were recomputed.
+    The recomputed nodes stay listed, until the caller's post-hook (cdp_connected_components_snapshot), in the
+    work table `<work_prefix>__affected` (node_key, is_current: false for a node that left the graph): every
+    other node has the component it had in `previous_relation`. A caller that read the logs
+    (cdp_connected_components_from_logs) can rely on it.
     Returns the SQL of a query (node_key, component_key). -#}
 {% macro cdp_connected_components_incremental(edges_sql, nodes_sql, work_prefix, previous_relation, change_logs=[]) -%}
     {%- if not execute or flags.WHICH not in ['run', 'build', 'test', 'retry'] -%}
@@ -34,8 +38,9 @@
     {%- set use_previous = var('cdp__identity_incremental_components', true)
         and not flags.FULL_REFRESH
         and previous_relation is not none -%}
+    {%- do run_query('drop table if exists ' ~ affected) -%}
     {%- if change_logs -%}
-        {%- if not (use_previous and cdp_identity_change_logs_readable(change_logs)) -%}
+        {%- if not cdp_connected_components_from_logs(previous_relation, change_logs) -%}
             {%- do log('cdp_connected_components_incremental: full computation', info=true) -%}
             {{ return(cdp_connected_components(edges_sql, nodes_sql, work_prefix)) }}
         {%- endif -%}
@@ -171,22 +176,36 @@
     {%- set result = cdp_work_relation(work_prefix, 'result') -%}
     {%- do cdp_replace_work_table(result, result_sql) -%}
     {%- do run_query(cdp_connected_components_cleanup(work_prefix ~ '_delta')) -%}
-    {%- for relation in [current_nodes, touched, candidates, affected] -%}
+    {%- for relation in [current_nodes, touched, candidates] -%}
         {%- do run_query('drop table if exists ' ~ relation) -%}
     {%- endfor -%}
     {{ return('select node_key, component_key from ' ~ result) }}
 {%- endmacro %}
 
 
+{#- True when cdp_connected_components_incremental, called with these arguments, recomputes only the components
+    the change logs touch (and leaves the recomputed nodes in `<work_prefix>__affected`): an incremental run
+    (not `--full-refresh`, var('cdp__identity_incremental_components') on), a previous result, and every change
+    log readable (cdp_identity_change_logs_readable). -#}
+{% macro cdp_connected_components_from_logs(previous_relation, change_logs) -%}
+    {{ return(
+        var('cdp__identity_incremental_components', true)
+        and not flags.FULL_REFRESH
+        and previous_relation is not none
+        and change_logs | length > 0
+        and cdp_identity_change_logs_readable(change_logs)) }}
+{%- endmacro %}
+
 {#- Post-hook SQL of a model using cdp_connected_components_incremental, with the same `change_logs`. Without
     change logs (Spark): keep the edge set of this build as `<work_prefix>__edges_snapshot` for the next one
     (written only once the model built: the build's `edges_current` work table is renamed, not copied). With
     them: drop any snapshot an older build left (stale: the next runs read the logs). Then drop the work
-    tables. -#}
+    tables (the result and the list of recomputed nodes). -#}
 {% macro cdp_connected_components_snapshot(work_prefix, change_logs=[]) -%}
     {%- set current_edges = cdp_work_relation(work_prefix, 'edges_current') -%}
     {%- set snapshot = cdp_work_relation(work_prefix, 'edges_snapshot') -%}
     {%- if execute -%}
+        {%- do adapter.drop_relation(cdp_work_relation(work_prefix, 'affected')) -%}
         {%- do adapter.drop_relation(snapshot) -%}
         {%- if not change_logs -%}
             {%- do adapter.rename_relation(current_edges, snapshot) -%}

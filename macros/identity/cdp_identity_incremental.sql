@@ -50,19 +50,26 @@
     `log_customer_changes`: also keep the customer change feed (cdp_customer_changes; int_customer_ids).
     `log_edge_changes`: also keep the edge change log (cdp_identity_edge_change_log; int_identity_edges).
     `unique_key`: the key rows are replaced by (default record_key; int_fs_pair_comparisons: the pair;
-    int_identity_edges: edge_id). -#}
+    int_identity_edges: edge_id).
+    `input_nodes`: with log_changes, the graph nodes whose survivorship inputs a run can change, for the
+    components' input change log (cdp_identity_components_input_change_log): a dict of SQL over the model's
+    columns, `node_key` and `condition` (the row is one of the node's inputs), read from the rows the run
+    deletes and writes; or `work_table` (a suffix of cdp_work_relation) and `node_key` over its columns, read
+    from that work table of the model, which lists them. -#}
 {% macro cdp_identity_incremental_config(
     pre_hook=[], post_hook=[], tombstone_column='identifier_type', log_changes=false, log_customer_changes=false,
-    unique_key='record_key', log_edge_changes=false) -%}
+    unique_key='record_key', log_edge_changes=false, input_nodes=none) -%}
     {%- for source in cdp_identity_sources() %}
 -- depends_on: {{ source.base_relation }}
     {%- endfor %}
     {{ adapter.dispatch('cdp_identity_incremental_config', 'cdp')(
-        pre_hook, post_hook, tombstone_column, log_changes, log_customer_changes, unique_key, log_edge_changes) }}
+        pre_hook, post_hook, tombstone_column, log_changes, log_customer_changes, unique_key, log_edge_changes,
+        input_nodes) }}
 {%- endmacro %}
 
 {% macro default__cdp_identity_incremental_config(
-    pre_hook, post_hook, tombstone_column, log_changes, log_customer_changes, unique_key, log_edge_changes) -%}
+    pre_hook, post_hook, tombstone_column, log_changes, log_customer_changes, unique_key, log_edge_changes,
+    input_nodes) -%}
     {%- if log_customer_changes -%}
         {%- set strategy = 'cdp_delete_insert_customer_changes' -%}
     {%- elif log_edge_changes -%}
@@ -81,11 +88,13 @@
             if log_changes or log_edge_changes else []),
         post_hook=post_hook + ['delete from {{ this }} where ' ~ tombstone_column ~ ' is null']
             + (['{{ cdp_customer_changes_restart() }}'] if log_customer_changes else []),
+        cdp_input_nodes=input_nodes,
     ) }}
 {%- endmacro %}
 
 {% macro spark__cdp_identity_incremental_config(
-    pre_hook, post_hook, tombstone_column, log_changes, log_customer_changes, unique_key, log_edge_changes) -%}
+    pre_hook, post_hook, tombstone_column, log_changes, log_customer_changes, unique_key, log_edge_changes,
+    input_nodes) -%}
     {{ config(materialized='table') }}
 {%- endmacro %}
 
@@ -103,7 +112,10 @@
     model keeps anchor change logs (int_identity_record_anchors), append to each that exists the anchors of the
     records the run replaces: to cdp_identity_anchor_change_log the ones they had and the ones they get, to
     cdp_identity_components_anchor_change_log only those of the records whose anchor changes (a new record, a
-    record that leaves through a tombstone, or one anchored elsewhere). -#}
+    record that leaves through a tombstone, or one anchored elsewhere). And if the model declares `input_nodes`
+    (cdp_identity_incremental_config) and its components input log exists
+    (cdp_identity_components_input_change_log), append to it the input nodes of the rows the run deletes and
+    of those it writes (or those its work table lists). -#}
 {% macro get_incremental_cdp_delete_insert_logged_sql(arg_dict) -%}
     {%- set target = arg_dict['target_relation'] -%}
     {%- set change_log = cdp_identity_change_log(target) -%}
@@ -116,13 +128,21 @@ with batch as (
     from {{ arg_dict['temp_relation'] }}
     group by record_key
 ),
+{#- the rows replaced, found by a semi-join that hashes the few batch keys, not the whole target -#}
+previous as (
+    select
+        record_key,
+        anchor_node_key
+    from {{ target }}
+    where record_key in (select record_key from batch)
+),
 rewritten as (
     select
         batch.anchor_node_key,
         previous.anchor_node_key as previous_anchor_node_key,
         batch.anchor_node_key is distinct from previous.anchor_node_key as is_anchor_change
     from batch
-    left join {{ target }} as previous
+    left join previous
         on batch.record_key = previous.record_key
 )
 select anchor_node_key as node_key, is_anchor_change from rewritten where anchor_node_key is not null
@@ -132,6 +152,27 @@ select previous_anchor_node_key, is_anchor_change from rewritten where previous_
     {{ cdp_identity_append_change_logs(target, anchor_changes_sql, [
         [cdp_identity_anchor_change_log(target), 'true'],
         [cdp_identity_components_anchor_change_log(target), 'is_anchor_change']]) }}
+    {%- set input_nodes = config.get('cdp_input_nodes') -%}
+    {%- if input_nodes %}
+        {%- set input_changes_sql -%}
+            {%- if input_nodes.work_table %}
+select {{ input_nodes.node_key }} as node_key
+from {{ cdp_work_relation(target.identifier, input_nodes.work_table, target) }}
+            {%- else %}
+select {{ input_nodes.node_key }} as node_key
+from {{ arg_dict['temp_relation'] }}
+where {{ input_nodes.condition }}
+union all
+select previous.{{ input_nodes.node_key }}
+from {{ target }} as previous
+where
+    previous.{{ input_nodes.condition }}
+    and previous.record_key in (select record_key from {{ arg_dict['temp_relation'] }})
+            {%- endif %}
+        {%- endset %}
+    {{ cdp_identity_append_change_logs(target, input_changes_sql, [
+        [cdp_identity_components_input_change_log(target), 'true']]) }}
+    {%- endif %}
     {{ get_incremental_delete_insert_sql(arg_dict) }}
     {%- if load_relation(change_log) is not none %};
 
@@ -175,13 +216,14 @@ drop table {{ batch }};
     {%- endif -%}
 {%- endmacro %}
 
-{#- SQL dropping the calling model's own change logs (record, anchor and edge, each consumer's; any may not exist), with dbt's
+{#- SQL dropping the calling model's own change logs (record, anchor, input and edge, each consumer's; any may not exist), with dbt's
     relation cache told at once: a hook runs the SQL right after rendering, and the strategy and the consumers
     ask the cache whether a log exists. -#}
 {% macro cdp_identity_drop_own_change_logs() -%}
     {%- set own_logs = [
         cdp_identity_change_log(this),
         cdp_identity_anchor_change_log(this), cdp_identity_components_anchor_change_log(this),
+        cdp_identity_components_input_change_log(this),
         cdp_identity_edge_change_log(this), cdp_identity_components_edge_change_log(this)] -%}
     {%- for change_log in own_logs %}
         {%- do adapter.cache_dropped(change_log) %}
@@ -205,6 +247,16 @@ drop table {{ batch }};
     that can have appeared or vanished. Same life cycle as cdp_identity_change_log. -#}
 {% macro cdp_identity_components_anchor_change_log(relation) -%}
     {{ return(cdp_work_relation(relation.identifier, 'components_changed_anchors', relation)) }}
+{%- endmacro %}
+
+{#- The input change log of int_identity_observations_assessed or int_identity_record_anchors for
+    int_identity_components (`<model>__components_changed_inputs`, one column node_key): the graph nodes whose
+    survivorship inputs (identifier, type priority, first observed_at) come from rows its incremental runs
+    deleted or wrote since the components last read the log: the usable observations' identifiers, the record
+    nodes' anchors. Every other node has the same inputs as in the components' previous build. Same life cycle
+    as cdp_identity_change_log. -#}
+{% macro cdp_identity_components_input_change_log(relation) -%}
+    {{ return(cdp_work_relation(relation.identifier, 'components_changed_inputs', relation)) }}
 {%- endmacro %}
 
 {#- The node change log of int_identity_components (`<model>__changed_nodes`, one column node_key): the nodes
@@ -253,6 +305,23 @@ drop table {{ batch }};
 {%- endmacro %}
 
 {% macro spark__cdp_identity_components_change_logs() -%}
+    {{ return([]) }}
+{%- endmacro %}
+
+{#- The input change logs int_identity_components reads to find the nodes whose survivorship inputs can have
+    changed (cdp_identity_components_input_change_log of int_identity_observations_assessed and of
+    int_identity_record_anchors): on DuckDB both; on Spark, where the producers log nothing, none. -#}
+{% macro cdp_identity_components_input_change_logs() -%}
+    {{ return(adapter.dispatch('cdp_identity_components_input_change_logs', 'cdp')()) }}
+{%- endmacro %}
+
+{% macro default__cdp_identity_components_input_change_logs() -%}
+    {{ return([
+        cdp_identity_components_input_change_log(ref('int_identity_observations_assessed')),
+        cdp_identity_components_input_change_log(ref('int_identity_record_anchors'))]) }}
+{%- endmacro %}
+
+{% macro spark__cdp_identity_components_input_change_logs() -%}
     {{ return([]) }}
 {%- endmacro %}
 
@@ -342,6 +411,62 @@ drop table {{ batch }};
         record_id
     from {{ relation }}
     where loaded_at is null
+{%- endmacro %}
+
+{#- Pre-hook of int_identity_observations_assessed (SQL; nothing unless an incremental run): write the work tables
+    its incremental run reads, from the model as it is once the earlier pre-hooks ran (a configuration change
+    empties it, and then every record is touched):
+    * `<model>__touched_records` (source_table, record_id): cdp_identity_touched_records, plus every record
+      observed without a load time;
+    * `<model>__rejudged_records` (record_key): the records judged again from their own rows, the touched ones
+      and both records of every never-link pair (a change to one changes the other's never_link reasons);
+    * `<model>__touched_values` (identifier_type, identifier_value): every value those records hold or held,
+      whose over_limit verdict may change. The run rewrites only rows of the rejudged records and rows of these
+      values, so they are also the only nodes whose survivorship inputs the run can change: the strategy copies
+      them to the components' input log (`input_nodes`).
+    `drop`: the post-hook's SQL instead, dropping the three. -#}
+{% macro cdp_identity_assessment_touched(drop=false) -%}
+    {%- set work_tables = {} -%}
+    {%- for suffix in ['touched_records', 'rejudged_records', 'touched_values'] -%}
+        {%- do work_tables.update({suffix: cdp_work_relation(this.identifier, suffix)}) -%}
+    {%- endfor -%}
+    {%- if drop -%}
+        {%- for relation in work_tables.values() %}
+    drop table if exists {{ relation }}{{ ';' if not loop.last }}
+        {%- endfor -%}
+    {%- elif execute and is_incremental() %}
+    create or replace table {{ work_tables.touched_records }} as
+    {{ cdp_identity_touched_records(this) }}
+    union
+    select
+        source_table,
+        record_id
+    from {{ ref('int_identity_observations') }}
+    where loaded_at is null;
+
+    create or replace table {{ work_tables.rejudged_records }} as
+    select source_table || ':' || record_id as record_key
+    from {{ work_tables.touched_records }}
+    union
+    select record_key_l as record_key
+    from {{ ref('identity_never_link') }}
+    union
+    select record_key_r as record_key
+    from {{ ref('identity_never_link') }};
+
+    create or replace table {{ work_tables.touched_values }} as
+    select
+        identifier_type,
+        identifier_value
+    from {{ this }}
+    where record_key in (select record_key from {{ work_tables.rejudged_records }})
+    union
+    select
+        identifier_type,
+        identifier_value
+    from {{ ref('int_identity_observations') }}
+    where record_key in (select record_key from {{ work_tables.rejudged_records }})
+    {%- endif -%}
 {%- endmacro %}
 
 {#- The import CTEs of int_identity_observations: one per source table of cdp_identity_sources(), named after

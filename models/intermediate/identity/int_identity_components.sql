@@ -15,6 +15,12 @@
     type priority, first observed_at) differ from the row held, or that is new, and the previous cluster of such
     a node (it lost a member, perhaps its survivor). Every other cluster has the same nodes with the same inputs,
     so the same survivor and rows. A node that left the graph gets a tombstone (customer_id NULL), deleted after.
+    When the components came from the change logs, only the candidate nodes are read afresh: the nodes whose
+    component was recomputed and those of the components' input change logs
+    (cdp_identity_components_input_change_logs: the usable observations and record nodes the assessment and
+    the anchors rewrote). Only they can have a new component, cluster or inputs, or have left the graph; the
+    other nodes of the clusters to write are read from the previous rows. Otherwise (first incremental run
+    after a full build of a producer) every node's inputs are aggregated and compared.
     Node change log: while int_customer_ids reads it, a run appends the nodes whose customer_id or survivor
     changed (strategy cdp_delete_insert_node_changes), so that int_customer_ids rewrites only their records. -#}
 {%- set work_prefix = this.identifier -%}
@@ -26,10 +32,26 @@
     ],
 ) }}
 {{ cdp_identity_node_incremental_config(
-    post_hook=["{{ cdp_identity_consume_change_logs(cdp_identity_components_change_logs()) }}"],
+    post_hook=["{{ cdp_identity_consume_change_logs(
+        cdp_identity_components_change_logs() + cdp_identity_components_input_change_logs()) }}"],
     log_node_changes=true) }}
 {%- set previous_relation = load_relation(this) if execute else none %}
 {%- set rewrite_changed = is_incremental() %}
+{%- set input_logs = cdp_identity_components_input_change_logs() %}
+{#- Only the candidate nodes (recomputed components, changed inputs) are read afresh: see the header. -#}
+{%- set from_logs = rewrite_changed
+    and cdp_connected_components_from_logs(previous_relation, cdp_identity_components_change_logs())
+    and input_logs | length > 0
+    and cdp_identity_change_logs_readable(input_logs) %}
+{%- if from_logs %}
+    {%- set logged_inputs = [] %}
+    {%- for input_log in input_logs %}
+        {%- do logged_inputs.append('select node_key from ' ~ input_log) %}
+    {%- endfor %}
+    {%- do log('int_identity_components: reading afresh the recomputed nodes and '
+        ~ cdp_scalar('select count(*) from (' ~ logged_inputs | join(' union ') ~ ') as logged_inputs')
+        ~ ' nodes with logged inputs', info=true) %}
+{%- endif %}
 with
 
 observations_assessed as (
@@ -86,6 +108,21 @@ node_components as (
     {{ cdp_never_link_split(graph_components_sql, edges_sql, never_link_seeds_sql, work_prefix) }}
 
 ),
+{%- if from_logs %}
+
+{#- Every node whose component the run recomputed (gone ones included), and every node whose survivorship
+    inputs come from rows the assessment or the anchors rewrote. Every other node has the component, cluster
+    and inputs of its previous row. -#}
+candidate_nodes as (
+
+    select node_key from {{ cdp_work_relation(work_prefix, 'affected') }}
+    {%- for input_log in input_logs %}
+    union
+    select node_key from {{ input_log }}
+    {%- endfor %}
+
+),
+{%- endif %}
 
 identifier_nodes as (
 
@@ -100,6 +137,9 @@ identifier_nodes as (
         min(observed_at) as first_observed_at
     from observations_assessed
     where is_usable
+    {%- if from_logs %}
+        and node_key in (select node_key from candidate_nodes)
+    {%- endif %}
     group by identifier_type, identifier_value
 
 ),
@@ -114,6 +154,9 @@ record_nodes as (
         observed_at as first_observed_at
     from record_anchors
     where is_record_node
+    {%- if from_logs %}
+        and anchor_node_key in (select node_key from candidate_nodes)
+    {%- endif %}
 
 ),
 
@@ -125,7 +168,7 @@ nodes as (
 
 ),
 
-node_rows as (
+{{ 'candidate_rows' if from_logs else 'node_rows' }} as (
 
     select
         node_components.node_key,
@@ -142,22 +185,24 @@ node_rows as (
 ),
 {%- if rewrite_changed %}
 
+{%- set fresh_rows = 'candidate_rows' if from_logs else 'node_rows' %}
+
 node_rows_changed as (
 
     select
-        node_rows.cluster_key,
+        {{ fresh_rows }}.cluster_key,
         previous_rows.cluster_key as previous_cluster_key
-    from node_rows
+    from {{ fresh_rows }}
     left join {{ this }} as previous_rows
-        on node_rows.node_key = previous_rows.node_key
+        on {{ fresh_rows }}.node_key = previous_rows.node_key
     where
         previous_rows.node_key is null
-        or node_rows.component_key != previous_rows.component_key
-        or node_rows.cluster_key != previous_rows.cluster_key
-        or node_rows.identifier_type is distinct from previous_rows.identifier_type
-        or node_rows.identifier_value is distinct from previous_rows.identifier_value
-        or node_rows.type_priority is distinct from previous_rows.type_priority
-        or node_rows.first_observed_at is distinct from previous_rows.first_observed_at
+        or {{ fresh_rows }}.component_key != previous_rows.component_key
+        or {{ fresh_rows }}.cluster_key != previous_rows.cluster_key
+        or {{ fresh_rows }}.identifier_type is distinct from previous_rows.identifier_type
+        or {{ fresh_rows }}.identifier_value is distinct from previous_rows.identifier_value
+        or {{ fresh_rows }}.type_priority is distinct from previous_rows.type_priority
+        or {{ fresh_rows }}.first_observed_at is distinct from previous_rows.first_observed_at
 
 ),
 
@@ -167,9 +212,13 @@ nodes_vanished as (
         previous_rows.node_key,
         previous_rows.cluster_key
     from {{ this }} as previous_rows
-    left join node_rows
-        on previous_rows.node_key = node_rows.node_key
-    where node_rows.node_key is null
+    {%- if from_logs %}
+    inner join candidate_nodes
+        on previous_rows.node_key = candidate_nodes.node_key
+    {%- endif %}
+    left join {{ fresh_rows }}
+        on previous_rows.node_key = {{ fresh_rows }}.node_key
+    where {{ fresh_rows }}.node_key is null
 
 ),
 
@@ -181,6 +230,30 @@ clusters_to_write as (
     where previous_cluster_key is not null
     union
     select cluster_key from nodes_vanished
+
+),
+{%- endif %}
+{%- if from_logs %}
+
+{#- The rows to rank: the candidates afresh, and the other nodes of the clusters to write as they were. -#}
+node_rows as (
+
+    select * from candidate_rows
+    union all
+    select
+        previous_rows.node_key,
+        previous_rows.component_key,
+        previous_rows.cluster_key,
+        previous_rows.identifier_type,
+        previous_rows.identifier_value,
+        previous_rows.type_priority,
+        previous_rows.first_observed_at
+    from {{ this }} as previous_rows
+    inner join clusters_to_write
+        on previous_rows.cluster_key = clusters_to_write.cluster_key
+    left join candidate_nodes
+        on previous_rows.node_key = candidate_nodes.node_key
+    where candidate_nodes.node_key is null
 
 ),
 {%- endif %}

@@ -9,7 +9,8 @@
     holding it; every other value keeps its verdict. It rewrites the records judged again and every record
     holding a value whose verdict changed; every other record keeps its rows. A change to the rules, the
     blocklist or the never-link pairs judges everything again. The records a run rewrites go to a change log
-    that int_identity_record_anchors reads. -#}
+    that int_identity_record_anchors reads, and the values it judges again (the only nodes whose survivorship
+    inputs it can change) to the input log int_identity_components reads. -#}
 {#- The regex entries are read from the seed when the model runs and inlined as constant patterns: a pattern
     held in a column is recompiled for every row on DuckDB, far too slow on millions of values.
     load_relation: a linter or `compile` against an empty warehouse has no seed to read (then no regex rows). -#}
@@ -25,9 +26,16 @@
     {%- endfor -%}
 {%- endif -%}
 {{ cdp_identity_incremental_config(
-    pre_hook=['{{ cdp_identity_reset_on_config_change(cdp_identity_rules_config_sql()) }}'],
-    post_hook=['{{ cdp_identity_snapshot_config(cdp_identity_rules_config_sql()) }}'],
-    log_changes=true) }}
+    pre_hook=[
+        '{{ cdp_identity_reset_on_config_change(cdp_identity_rules_config_sql()) }}',
+        '{{ cdp_identity_assessment_touched() }}',
+    ],
+    post_hook=[
+        '{{ cdp_identity_snapshot_config(cdp_identity_rules_config_sql()) }}',
+        '{{ cdp_identity_assessment_touched(drop=true) }}',
+    ],
+    log_changes=true,
+    input_nodes={'work_table': 'touched_values', 'node_key': "identifier_type || ':' || identifier_value"}) }}
 with
 
 blocklist as (
@@ -49,45 +57,29 @@ all_observations as {{ cdp_not_materialized() }} (
 ),
 
 {% if is_incremental() -%}
+{#- The records judged again and the values they hold or held: work tables the pre-hook writes
+    (cdp_identity_assessment_touched, which says why) and the post-hook drops. -#}
 touched_records as (
-    {{ cdp_identity_touched_records(this) }}
-    union
+
     select
         source_table,
         record_id
-    from all_observations
-    where loaded_at is null
+    from {{ cdp_work_relation(this.identifier, 'touched_records') }}
+
 ),
 
-{#- Records judged again from their own rows: the touched ones, and both records of every never-link pair
-    (a change to one changes the other's never_link reasons). -#}
 rejudged_records as (
 
-    select source_table || ':' || record_id as record_key
-    from touched_records
-    union
-    select record_key_l as record_key
-    from never_link
-    union
-    select record_key_r as record_key
-    from never_link
+    select record_key from {{ cdp_work_relation(this.identifier, 'rejudged_records') }}
 
 ),
 
-{#- Values whose over_limit verdict may change: every value those records hold or held. -#}
 touched_values as (
 
     select
         identifier_type,
         identifier_value
-    from {{ this }}
-    where record_key in (select record_key from rejudged_records)
-    union
-    select
-        identifier_type,
-        identifier_value
-    from all_observations
-    where record_key in (select record_key from rejudged_records)
+    from {{ cdp_work_relation(this.identifier, 'touched_values') }}
 
 ),
 

@@ -10,10 +10,13 @@ from tests.dbt_harness import DbtProject
 
 EXTRA = "{cdp__identity_extra_observations: identity_extra_observations}"
 COMPONENTS = "select node_key, component_key, customer_id from cdp_intermediate.int_identity_components"
-# The change logs the components read on DuckDB (cdp_identity_components_change_logs).
+# The change logs the components read on DuckDB (cdp_identity_components_change_logs and
+# cdp_identity_components_input_change_logs).
 COMPONENT_LOGS = (
     "int_identity_record_anchors__components_changed_anchors",
     "int_identity_edges__components_changed_edge_nodes",
+    "int_identity_observations_assessed__components_changed_inputs",
+    "int_identity_record_anchors__components_changed_inputs",
 )
 
 
@@ -43,7 +46,9 @@ def _run_components(project: DbtProject, *args: str) -> str:
     return "\n".join(
         line
         for line in result.stdout.splitlines()
-        if "cdp_connected_components" in line or "cdp_never_link_split" in line
+        if "cdp_connected_components" in line
+        or "cdp_never_link_split" in line
+        or "int_identity_components:" in line
     )
 
 
@@ -63,13 +68,16 @@ def test_incremental_components_equal_a_full_computation(tmp_path) -> None:
     # components' own change logs, emptied once read; no copy of the graph is kept on DuckDB.
     log = _run_components(project)
     assert _recomputed(log) == 0
+    assert "reading afresh the recomputed nodes" in log, log
     assert _components(project) == first
-    assert _change_logs(project) == {COMPONENT_LOGS[0]: 0, COMPONENT_LOGS[1]: 0}
+    assert _change_logs(project) == dict.fromkeys(COMPONENT_LOGS, 0)
 
     # New records bridge two customers and add a new person: only their components are recomputed ...
     log = _run_components(project, "--vars", EXTRA)
     recomputed = _recomputed(log)
     assert 0 < recomputed < len(first) / 100
+    # ... and, with the nodes whose inputs the new observations change, only they are read afresh ...
+    assert "reading afresh the recomputed nodes" in log, log
     incremental = _components(project)
     # ... and the result is exactly what a full computation gives.
     log = _run_components(project, "--vars", EXTRA, "--full-refresh")
@@ -87,8 +95,17 @@ def test_incremental_components_equal_a_full_computation(tmp_path) -> None:
     assert COMPONENT_LOGS[1] not in _change_logs(project)
     log = _run_components(project)
     assert "full computation" in log
+    assert "reading afresh" not in log
     assert _components(project) == first
-    assert _change_logs(project) == {COMPONENT_LOGS[0]: 0, COMPONENT_LOGS[1]: 0}
+    assert _change_logs(project) == dict.fromkeys(COMPONENT_LOGS, 0)
+
+    # The same when the assessment, which logs the inputs, is built whole.
+    project.dbt("run", "-s", "int_identity_observations_assessed", "--full-refresh")
+    assert COMPONENT_LOGS[2] not in _change_logs(project)
+    log = _run_components(project)
+    assert "reading afresh" not in log
+    assert _components(project) == first
+    assert _change_logs(project) == dict.fromkeys(COMPONENT_LOGS, 0)
 
     # A record carrying identifiers of both records of a never-link pair bridges them; the component is split
     # around the pair, the bridge goes to one side, and the incremental result still equals a full one.
