@@ -3,3 +3,22 @@
 {% macro cdp_fs_setting(name) -%}
     {{ return(var(name)) }}
 {%- endmacro %}
+
+{#- The fit fingerprint of the trained Fellegi-Sunter model's m, lambda and term frequencies (int_fs_parameters,
+    int_fs_term_frequencies; cdp_analysis_fit_fingerprint): the settings of EM, of the u sampling (a new u means a
+    new EM), of the fields and comparison levels, and of the blocking (other candidate pairs). A change refits. -#}
+{% macro cdp_fs_fit_fingerprint() -%}
+    {{ return(cdp_analysis_fit_fingerprint({
+        'iterations': cdp_fs_setting('cdp__fs_em_iterations'),
+        'fixed': cdp_fs_setting('cdp__fs_fixed_parameters') or {},
+        'u_sample_offsets': cdp_fs_setting('cdp__fs_u_sample_offsets'),
+        'u_sample_pairs': cdp_fs_setting('cdp__fs_u_sample_pairs'),
+        'fields': cdp_fs_fields(),
+        'comparison_levels': local_md5(cdp_fs_comparison_levels('record_l', 'record_r', 'nick')),
+        'blocking': [
+            cdp_fs_setting('cdp__blocking_rules'),
+            cdp_fs_setting('cdp__block_window'),
+            cdp_fs_setting('cdp__block_sort_expressions'),
+        ],
+    })) }}
+{%- endmacro %}

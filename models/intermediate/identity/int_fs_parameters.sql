@@ -10,25 +10,36 @@
     (u = (u_random - lambda * m) / (1 - lambda), floored at the sample's resolution) and the all-pairs prior
     lambda_all_pairs = lambda_candidates * candidate pairs / (n * (n - 1) / 2).
     var('cdp__fs_fixed_parameters') ({lambda: x, levels: [{field: fn, level: 6, m: 0.9, u: 0.01}, ...]})
-    overrides any estimate by hand. -#}
+    overrides any estimate by hand.
+    A fit on the schedule of the u probabilities (doc block fs_u_refit_schedule), like the term frequencies:
+    refitted when it is var('cdp__fs_u_refit_days') as-of days old, when the settings of EM, of the u sampling,
+    of the comparison levels or of the blocking changed (cdp_fs_fit_fingerprint), or on a full build; a run in
+    between keeps it, runs no EM and reads no row. -#}
 
 {%- set iterations = cdp_fs_setting('cdp__fs_em_iterations') %}
 {%- set fixed = cdp_fs_setting('cdp__fs_fixed_parameters') or {} %}
 {%- set fixed_levels = fixed.get('levels', []) %}
-{%- set em = cdp_fs_run_em(ref('int_fs_comparison_patterns'), ref('int_fs_u_probabilities'), iterations) %}
+{%- set fit_fingerprint = cdp_fs_fit_fingerprint() -%}
+{{ cdp_analysis_fit_config(fit_fingerprint, 'cdp__fs_u_refit_days') }}
+{%- set fitting = cdp_analysis_fitting(fit_fingerprint, 'cdp__fs_u_refit_days') %}
+{%- set em = cdp_fs_run_em(
+    ref('int_fs_comparison_patterns'), ref('int_fs_u_probabilities'), iterations if fitting == 'true' else 0) %}
 
 with
 
 comparison_patterns as (
     select * from {{ ref('int_fs_comparison_patterns') }}
+    where {{ fitting }}
 ),
 
 u_probabilities as (
     select * from {{ ref('int_fs_u_probabilities') }}
+    where {{ fitting }}
 ),
 
 person_records as (
     select * from {{ ref('int_person_records') }}
+    where {{ fitting }}
 ),
 
 em_parameters as (
@@ -108,7 +119,8 @@ final as (
         estimated.lambda_all_pairs,
         estimated.candidate_pair_count,
         {{ iterations }} as em_iteration_count,
-        fixed_levels.field_name is not null as is_fixed_by_hand
+        fixed_levels.field_name is not null as is_fixed_by_hand,
+        {{ cdp_analysis_fit_columns(fit_fingerprint) }}
     from parameters_corrected as estimated
     left join fixed_levels
         on

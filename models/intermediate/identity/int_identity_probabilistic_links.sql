@@ -2,7 +2,8 @@
 {#- Probabilistic (Fellegi-Sunter) links between person records. For every candidate pair:
     match_weight = log2(lambda / (1 - lambda)) + sum over fields of log2(m / u) at the pair's level
     (missing fields add 0; exact first name, last name and city use the value's frequency as u:
-    term-frequency adjustment), match_probability = 1 / (1 + 2^-match_weight).
+    term-frequency adjustment, from int_fs_term_frequencies; a value first seen after that fit takes the
+    exact level's weight), match_probability = 1 / (1 + 2^-match_weight).
     Kept: probability >= var('cdp__match_threshold'), at least var('cdp__fs_min_corroborating_fields') fields
     besides the name agree (cdp_fs_corroborating_fields: a shared name alone links same-name strangers),
     not in the identity_never_link seed, no guard hit,
@@ -30,6 +31,10 @@ person_records as (
     select * from {{ ref('int_person_records') }}
 ),
 
+term_frequencies as (
+    select * from {{ ref('int_fs_term_frequencies') }}
+),
+
 never_link as (
     select * from {{ ref('identity_never_link') }}
 ),
@@ -37,11 +42,10 @@ never_link as (
 {% for field in fields if field.tf_column %}
     term_frequencies_{{ field.name }} as (
         select
-            {{ field.tf_column }} as value_folded,
-            count(*) / sum(count(*)) over () as value_frequency
-        from person_records
-        where {{ field.tf_column }} is not null
-        group by {{ field.tf_column }}
+            value_folded,
+            value_frequency
+        from term_frequencies
+        where field_name = '{{ field.name }}'
     ),
 
 {% endfor %}
@@ -78,7 +82,9 @@ pairs_weighted as (
         {% for field in fields %}
             + case
                 {% if field.tf_column %}
-                    when pair_comparisons.{{ field.name }}_level = {{ field.exact_level }}
+                    when
+                        pair_comparisons.{{ field.name }}_level = {{ field.exact_level }}
+                        and tf_{{ field.name }}.value_frequency is not null
                         then log2(weights_pivoted.m_{{ field.name }}_exact / tf_{{ field.name }}.value_frequency)
                 {% endif %}
                 {% for level in field.levels %}

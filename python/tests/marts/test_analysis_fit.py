@@ -3,8 +3,9 @@ cdp__analysis_refit_days of the fit keeps the clustering model, the association 
 scores every customer against the kept model, and rewrites the recommendations of only the customers with
 new orders or merges, which then equal a rebuild against the kept rules; a change of settings or an old fit
 refits.
-The identity matcher's u probabilities follow the same rules on their own var, cdp__fs_u_refit_days, and the
-parameters of every run are estimated against the kept u."""
+The identity matcher's u probabilities follow the same rules on their own var, cdp__fs_u_refit_days, and so
+do its m and lambda (int_fs_parameters, estimated against the kept u) and term frequencies: between refits
+every pair is scored with the same weights."""
 
 from __future__ import annotations
 
@@ -26,8 +27,11 @@ FITS = {
     "int_customer_cluster_fit": "cdp_intermediate",
     "mart_basket_association_rules": "cdp_marts",
     "int_product_popularity": "cdp_intermediate",
-    # The Fellegi-Sunter u probabilities: a fit on the same macros, with its own var cdp__fs_u_refit_days.
+    # The Fellegi-Sunter u probabilities: a fit on the same macros, with its own var cdp__fs_u_refit_days ...
     "int_fs_u_probabilities": "cdp_intermediate",
+    # ... and m, lambda and the term frequencies, fitted on the same schedule.
+    "int_fs_parameters": "cdp_intermediate",
+    "int_fs_term_frequencies": "cdp_intermediate",
 }
 U_FIT = "int_fs_u_probabilities"
 RECOMMENDATIONS = "cdp_marts.mart_customer_recommendations"
@@ -202,7 +206,7 @@ def _u_fit(project: DbtProject) -> list[tuple]:
 def test_the_u_probabilities_follow_their_own_schedule(warehouse, raw: Path, tmp_path: Path) -> None:
     project, fitted = warehouse
     kept = _u_fit(project)
-    # Every run estimates m and lambda against the kept u (its u before the correction for matches).
+    # m and lambda are estimated against the kept u (its u before the correction for matches).
     with duckdb.connect(str(project.duckdb_path), read_only=True) as connection:
         scored = connection.execute(
             "select field_name, comparison_level, u_random_probability"
@@ -219,6 +223,20 @@ def test_the_u_probabilities_follow_their_own_schedule(warehouse, raw: Path, tmp
     refitted = _fits(changed)[U_FIT]
     assert refitted[1] > fitted[U_FIT][2] and refitted[4] == 1, refitted
     assert sum(row[2] for row in _u_fit(changed)) > sum(row[2] for row in kept)
+    # m and lambda keep their weights until their own fit is due too: then EM runs again, against the new u.
+    parameters = _rows(changed, "cdp_intermediate.int_fs_parameters")
+    _run(changed, raw, "--select", "int_fs_parameters")
+    assert _rows(changed, "cdp_intermediate.int_fs_parameters") == parameters
+    assert "where false" in _compiled(changed, "int_fs_parameters")
+    _run(changed, raw, "--select", "int_fs_parameters", cdp__fs_u_refit_days=1)
+    refitted_parameters = _fits(changed)["int_fs_parameters"]
+    assert refitted_parameters[1] > fitted["int_fs_parameters"][2] and refitted_parameters[4] == 1
+    with duckdb.connect(str(changed.duckdb_path), read_only=True) as connection:
+        scored = connection.execute(
+            "select field_name, comparison_level, u_random_probability"
+            " from cdp_intermediate.int_fs_parameters"
+        ).fetchall()
+    assert sorted(scored) == sorted((row[0], row[1], row[3]) for row in _u_fit(changed))
     # Other sampling settings refit too, under another fingerprint.
     _run(changed, raw, "--select", U_FIT, cdp__fs_u_sample_offsets=20)
     resampled = _fits(changed)[U_FIT]
