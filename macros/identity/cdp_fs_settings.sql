@@ -22,3 +22,20 @@
         ],
     })) }}
 {%- endmacro %}
+
+{#- Post-hook of int_fs_term_frequencies (SQL; nothing unless an incremental run, so nothing on Spark, where the fit
+    is a table refitted every run): delete the values that no person record holds any more, field by field. The
+    fit keeps its frequencies between refits, but not a name whose records are gone. -#}
+{% macro cdp_fs_term_frequencies_prune() -%}
+    {%- if execute and is_incremental() -%}
+        {%- for field in cdp_fs_fields() if field.tf_column %}
+    delete from {{ this }}
+    where
+        field_name = '{{ field.name }}'
+        and value_folded not in (
+            select {{ field.tf_column }} from {{ ref('int_person_records') }}
+            where {{ field.tf_column }} is not null
+        ){{ ';' if not loop.last }}
+        {%- endfor -%}
+    {%- endif -%}
+{%- endmacro %}

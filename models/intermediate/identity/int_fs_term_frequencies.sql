@@ -6,9 +6,12 @@
     the schedule of int_fs_parameters (doc block fs_u_refit_schedule, cdp_fs_fit_fingerprint), refitted when
     it is var('cdp__fs_u_refit_days') as-of days old, when the model's settings changed, or on a full build. A
     run in between reads no record and keeps the rows, so a pair's weight changes only when its records do; a
-    value first seen after the fit is scored with the field's exact-level weight. -#}
+    value first seen after the fit is scored with the field's exact-level weight. Such a run still drops the
+    values no person record holds any more (cdp_fs_term_frequencies_prune): a name its sources deleted (an
+    erasure done there) does not outlive them here until the next refit. -#}
 {%- set fit_fingerprint = cdp_fs_fit_fingerprint() -%}
 {{ cdp_analysis_fit_config(fit_fingerprint, 'cdp__fs_u_refit_days') }}
+{{ config(post_hook=['{{ cdp_fs_term_frequencies_prune() }}']) }}
 {%- set fitting = cdp_analysis_fitting(fit_fingerprint, 'cdp__fs_u_refit_days') %}
 
 with

@@ -223,6 +223,18 @@ def test_the_u_probabilities_follow_their_own_schedule(warehouse, raw: Path, tmp
     refitted = _fits(changed)[U_FIT]
     assert refitted[1] > fitted[U_FIT][2] and refitted[4] == 1, refitted
     assert sum(row[2] for row in _u_fit(changed)) > sum(row[2] for row in kept)
+    # The term frequencies are kept too, but not a value no person record holds any more (deleted at source).
+    with duckdb.connect(str(changed.duckdb_path)) as connection:
+        connection.execute(
+            "insert into cdp_intermediate.int_fs_term_frequencies select field_name, 'zz-deleted-at-source',"
+            " value_frequency, fitted_at, fitted_on, fit_fingerprint"
+            " from cdp_intermediate.int_fs_term_frequencies limit 1"
+        )
+    frequencies = _rows(changed, "cdp_intermediate.int_fs_term_frequencies")
+    _run(changed, raw, "--select", "int_fs_term_frequencies")
+    kept_frequencies = _rows(changed, "cdp_intermediate.int_fs_term_frequencies")
+    assert [row for row in frequencies if row[1] != "zz-deleted-at-source"] == kept_frequencies
+    assert len(kept_frequencies) == len(frequencies) - 1
     # m and lambda keep their weights until their own fit is due too: then EM runs again, against the new u.
     parameters = _rows(changed, "cdp_intermediate.int_fs_parameters")
     _run(changed, raw, "--select", "int_fs_parameters")
