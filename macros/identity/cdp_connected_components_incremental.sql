@@ -35,9 +35,7 @@
     {%- set touched = cdp_work_relation(work_prefix, 'touched') -%}
     {%- set candidates = cdp_work_relation(work_prefix, 'candidates') -%}
     {%- set affected = cdp_work_relation(work_prefix, 'affected') -%}
-    {%- set use_previous = var('cdp__identity_incremental_components', true)
-        and not flags.FULL_REFRESH
-        and previous_relation is not none -%}
+    {%- set use_previous = cdp_connected_components_use_previous(previous_relation) -%}
     {%- do run_query('drop table if exists ' ~ affected) -%}
     {%- if change_logs -%}
         {%- if not cdp_connected_components_from_logs(previous_relation, change_logs) -%}
@@ -183,15 +181,22 @@
 {%- endmacro %}
 
 
-{#- True when cdp_connected_components_incremental, called with these arguments, recomputes only the components
-    the change logs touch (and leaves the recomputed nodes in `<work_prefix>__affected`): an incremental run
-    (not `--full-refresh`, var('cdp__identity_incremental_components') on), a previous result, and every change
-    log readable (cdp_identity_change_logs_readable). -#}
-{% macro cdp_connected_components_from_logs(previous_relation, change_logs) -%}
+{#- True when cdp_connected_components_incremental may start from the previous result `previous_relation`: it
+    exists, the run is not `--full-refresh` and var('cdp__identity_incremental_components') is on. -#}
+{% macro cdp_connected_components_use_previous(previous_relation) -%}
     {{ return(
         var('cdp__identity_incremental_components', true)
         and not flags.FULL_REFRESH
-        and previous_relation is not none
+        and previous_relation is not none) }}
+{%- endmacro %}
+
+{#- True when cdp_connected_components_incremental, called with these arguments, recomputes only the components
+    the change logs touch (and leaves the recomputed nodes in `<work_prefix>__affected`): it may use the
+    previous result (cdp_connected_components_use_previous) and every change log is readable
+    (cdp_identity_change_logs_readable). -#}
+{% macro cdp_connected_components_from_logs(previous_relation, change_logs) -%}
+    {{ return(
+        cdp_connected_components_use_previous(previous_relation)
         and change_logs | length > 0
         and cdp_identity_change_logs_readable(change_logs)) }}
 {%- endmacro %}

@@ -52,10 +52,11 @@
     `unique_key`: the key rows are replaced by (default record_key; int_fs_pair_comparisons: the pair;
     int_identity_edges: edge_id).
     `input_nodes`: with log_changes, the graph nodes whose survivorship inputs a run can change, for the
-    components' input change log (cdp_identity_components_input_change_log): a dict of SQL over the model's
-    columns, `node_key` and `condition` (the row is one of the node's inputs), read from the rows the run
-    deletes and writes; or `work_table` (a suffix of cdp_work_relation) and `node_key` over its columns, read
-    from that work table of the model, which lists them. -#}
+    components' input change log (cdp_identity_components_input_change_log): a dict, either `work_table` (a
+    suffix of cdp_work_relation) and `node_key` (SQL over its columns), read from that work table of the model,
+    which lists them (int_identity_observations_assessed); or `anchor_condition` (SQL over the model's columns:
+    the row's anchor is one of the node's inputs), read with the anchor logs from the rows the run deletes and
+    writes (int_identity_record_anchors). -#}
 {% macro cdp_identity_incremental_config(
     pre_hook=[], post_hook=[], tombstone_column='identifier_type', log_changes=false, log_customer_changes=false,
     unique_key='record_key', log_edge_changes=false, input_nodes=none) -%}
@@ -114,17 +115,21 @@
     cdp_identity_components_anchor_change_log only those of the records whose anchor changes (a new record, a
     record that leaves through a tombstone, or one anchored elsewhere). And if the model declares `input_nodes`
     (cdp_identity_incremental_config) and its components input log exists
-    (cdp_identity_components_input_change_log), append to it the input nodes of the rows the run deletes and
-    of those it writes (or those its work table lists). -#}
+    (cdp_identity_components_input_change_log), append to it the input nodes: with `anchor_condition`, from the
+    same batch, the anchors (before and after) of the rows meeting it; with `work_table`, those the work table
+    lists. -#}
 {% macro get_incremental_cdp_delete_insert_logged_sql(arg_dict) -%}
     {%- set target = arg_dict['target_relation'] -%}
     {%- set change_log = cdp_identity_change_log(target) -%}
+    {%- set input_nodes = config.get('cdp_input_nodes') or {} -%}
+    {%- set input_condition = input_nodes.get('anchor_condition', 'false') -%}
     {%- set anchor_changes_sql -%}
 with batch as (
     {#- a rewritten record's batch rows: a tombstone (anchor NULL), and its new row unless it is gone -#}
     select
         record_key,
-        max(anchor_node_key) as anchor_node_key
+        max(anchor_node_key) as anchor_node_key,
+        max(case when {{ input_condition }} then 1 else 0 end) as is_input
     from {{ arg_dict['temp_relation'] }}
     group by record_key
 ),
@@ -132,43 +137,39 @@ with batch as (
 previous as (
     select
         record_key,
-        anchor_node_key
+        anchor_node_key,
+        case when {{ input_condition }} then 1 else 0 end as is_input
     from {{ target }}
     where record_key in (select record_key from batch)
 ),
 rewritten as (
     select
         batch.anchor_node_key,
+        batch.is_input,
         previous.anchor_node_key as previous_anchor_node_key,
+        previous.is_input as previous_is_input,
         batch.anchor_node_key is distinct from previous.anchor_node_key as is_anchor_change
     from batch
     left join previous
         on batch.record_key = previous.record_key
 )
-select anchor_node_key as node_key, is_anchor_change from rewritten where anchor_node_key is not null
+select anchor_node_key as node_key, is_anchor_change, is_input = 1 as is_input
+from rewritten where anchor_node_key is not null
 union all
-select previous_anchor_node_key, is_anchor_change from rewritten where previous_anchor_node_key is not null
+select previous_anchor_node_key, is_anchor_change, previous_is_input = 1
+from rewritten where previous_anchor_node_key is not null
     {%- endset -%}
-    {{ cdp_identity_append_change_logs(target, anchor_changes_sql, [
+    {%- set anchor_log_filters = [
         [cdp_identity_anchor_change_log(target), 'true'],
-        [cdp_identity_components_anchor_change_log(target), 'is_anchor_change']]) }}
-    {%- set input_nodes = config.get('cdp_input_nodes') -%}
-    {%- if input_nodes %}
+        [cdp_identity_components_anchor_change_log(target), 'is_anchor_change']] -%}
+    {%- if input_nodes.anchor_condition -%}
+        {%- do anchor_log_filters.append([cdp_identity_components_input_change_log(target), 'is_input']) -%}
+    {%- endif -%}
+    {{ cdp_identity_append_change_logs(target, anchor_changes_sql, anchor_log_filters) }}
+    {%- if input_nodes.work_table %}
         {%- set input_changes_sql -%}
-            {%- if input_nodes.work_table %}
 select {{ input_nodes.node_key }} as node_key
 from {{ cdp_work_relation(target.identifier, input_nodes.work_table, target) }}
-            {%- else %}
-select {{ input_nodes.node_key }} as node_key
-from {{ arg_dict['temp_relation'] }}
-where {{ input_nodes.condition }}
-union all
-select previous.{{ input_nodes.node_key }}
-from {{ target }} as previous
-where
-    previous.{{ input_nodes.condition }}
-    and previous.record_key in (select record_key from {{ arg_dict['temp_relation'] }})
-            {%- endif %}
         {%- endset %}
     {{ cdp_identity_append_change_logs(target, input_changes_sql, [
         [cdp_identity_components_input_change_log(target), 'true']]) }}
@@ -252,9 +253,9 @@ drop table {{ batch }};
 {#- The input change log of int_identity_observations_assessed or int_identity_record_anchors for
     int_identity_components (`<model>__components_changed_inputs`, one column node_key): the graph nodes whose
     survivorship inputs (identifier, type priority, first observed_at) come from rows its incremental runs
-    deleted or wrote since the components last read the log: the usable observations' identifiers, the record
-    nodes' anchors. Every other node has the same inputs as in the components' previous build. Same life cycle
-    as cdp_identity_change_log. -#}
+    deleted or wrote since the components last read the log: every identifier the assessment judged again (a
+    superset of the usable observations it changed), the record nodes the anchors rewrote. Every other node
+    has the same inputs as in the components' previous build. Same life cycle as cdp_identity_change_log. -#}
 {% macro cdp_identity_components_input_change_log(relation) -%}
     {{ return(cdp_work_relation(relation.identifier, 'components_changed_inputs', relation)) }}
 {%- endmacro %}

@@ -40,6 +40,7 @@ with
 customer_ids as (
 
     select * from {{ cdp_changed_customer_rows(ref('int_customer_ids'), from_feed) }}
+    where source_table in ({{ cdp_string_list(sources | map(attribute='table') | list) }})
 
 ),
 

@@ -18,6 +18,7 @@ web_events as (
 customer_ids as (
 
     select * from {{ cdp_changed_customer_rows(ref('int_customer_ids'), from_feed) }}
+    where source_table = 'web_events'
 
 ),
 

@@ -34,6 +34,7 @@ email_events as (
 customer_ids as (
 
     select * from {{ cdp_changed_customer_rows(ref('int_customer_ids'), from_feed) }}
+    where source_table in ('privacy_consent_events', 'esp_email_events')
 
 ),
 

@@ -3,7 +3,9 @@
     Incremental by record on DuckDB: a run rewrites the records int_identity_record_anchors rewrote (its change
     log) and the records of the nodes whose customer changed (int_identity_components' node change log); every
     other record keeps its row. Without either log its pre-hook empties it and it writes every record. It keeps
-    the customer change feed that the customer-grain marts read (cdp_customer_changes). A table on Spark. -#}
+    the customer change feed that the customer-grain marts read (cdp_customer_changes). A table on Spark.
+    Stored by source_table on DuckDB (cdp_storage_order): most of its readers want one or a few source tables,
+    and a filter on it then skips the other row groups. -#}
 {%- set change_logs = [
     cdp_identity_change_log(ref('int_identity_record_anchors')),
     cdp_identity_node_change_log(ref('int_identity_components')),
@@ -80,3 +82,5 @@ select * from final
 union all
 {{ cdp_identity_tombstones('changed_records', from_record_key=true) }}
 {%- endif %}
+{#- stored by source table: most readers want one or a few (cdp_storage_order) #}
+{{ cdp_storage_order(['source_table']) }}

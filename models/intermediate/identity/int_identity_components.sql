@@ -17,9 +17,9 @@
     so the same survivor and rows. A node that left the graph gets a tombstone (customer_id NULL), deleted after.
     When the components came from the change logs, only the candidate nodes are read afresh: the nodes whose
     component was recomputed and those of the components' input change logs
-    (cdp_identity_components_input_change_logs: the usable observations and record nodes the assessment and
-    the anchors rewrote). Only they can have a new component, cluster or inputs, or have left the graph; the
-    other nodes of the clusters to write are read from the previous rows. Otherwise (first incremental run
+    (cdp_identity_components_input_change_logs: the identifiers the assessment judged again and the record
+    nodes the anchors rewrote). Only they can have a new component, cluster or inputs, or have left the graph;
+    the other nodes of the clusters to write are read from the previous rows. Otherwise (first incremental run
     after a full build of a producer) every node's inputs are aggregated and compared.
     Node change log: while int_customer_ids reads it, a run appends the nodes whose customer_id or survivor
     changed (strategy cdp_delete_insert_node_changes), so that int_customer_ids rewrites only their records. -#}
@@ -48,8 +48,9 @@
     {%- for input_log in input_logs %}
         {%- do logged_inputs.append('select node_key from ' ~ input_log) %}
     {%- endfor %}
+    {%- set logged_inputs_sql = logged_inputs | join('\n    union\n    ') %}
     {%- do log('int_identity_components: reading afresh the recomputed nodes and '
-        ~ cdp_scalar('select count(*) from (' ~ logged_inputs | join(' union ') ~ ') as logged_inputs')
+        ~ cdp_scalar('select count(*) from (' ~ logged_inputs_sql ~ ') as logged_inputs')
         ~ ' nodes with logged inputs', info=true) %}
 {%- endif %}
 with
@@ -116,10 +117,8 @@ node_components as (
 candidate_nodes as (
 
     select node_key from {{ cdp_work_relation(work_prefix, 'affected') }}
-    {%- for input_log in input_logs %}
     union
-    select node_key from {{ input_log }}
-    {%- endfor %}
+    {{ logged_inputs_sql }}
 
 ),
 {%- endif %}

@@ -16,7 +16,7 @@
         [cdp_identity_change_log(ref('int_identity_observations_assessed'))]) }}"],
     tombstone_column='anchor_node_key',
     log_changes=true,
-    input_nodes={'node_key': 'anchor_node_key', 'condition': 'is_record_node'}) }}
+    input_nodes={'anchor_condition': 'is_record_node'}) }}
 with
 
 all_person_records as (

@@ -81,6 +81,7 @@ support_tickets as (
 customer_ids as (
 
     select * from {{ cdp_changed_customer_rows(ref('int_customer_ids'), from_feed) }}
+    where source_table in ('esp_email_events', 'ads_ad_events', 'social_engagements', 'support_tickets')
 
 ),
 

@@ -127,3 +127,19 @@ def test_pii_never_appears_in_the_quarantine_reason(connection, manifest: Manife
             reasons = connection.execute(f"select distinct dq_reason from {model.relation_name}").fetchall()
             for (reason,) in reasons:
                 assert all(code.replace("_", "").isalpha() for code in reason.split(",")), reason
+
+
+def test_customer_ids_are_stored_by_source_table(connection, manifest: Manifest) -> None:
+    """A full build stores int_customer_ids in source_table order (cdp_storage_order), so that a reader
+    filtering on one source table skips the other row groups."""
+    (customer_ids,) = [
+        model for model in manifest.models("int_customer_ids") if model.name == "int_customer_ids"
+    ]
+    stored = [
+        row[0]
+        for row in connection.execute(
+            f"select source_table from {customer_ids.relation_name} order by rowid"
+        ).fetchall()
+    ]
+    assert len(set(stored)) >= 5, set(stored)
+    assert stored == sorted(stored)
