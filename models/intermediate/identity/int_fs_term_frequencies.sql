@@ -21,8 +21,8 @@ person_records as (
     where {{ fitting }}
 ),
 
-{% for field in cdp_fs_fields() if field.tf_column %}
-    term_frequencies_{{ field.name }} as (
+term_frequencies as (
+    {% for field in cdp_fs_fields() if field.tf_column %}
         select
             '{{ field.name }}' as field_name,
             {{ field.tf_column }} as value_folded,
@@ -30,12 +30,6 @@ person_records as (
         from person_records
         where {{ field.tf_column }} is not null
         group by {{ field.tf_column }}
-    ),
-
-{% endfor %}
-term_frequencies as (
-    {% for field in cdp_fs_fields() if field.tf_column %}
-        select * from term_frequencies_{{ field.name }}
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
 ),

@@ -132,9 +132,7 @@ def test_pii_never_appears_in_the_quarantine_reason(connection, manifest: Manife
 def test_customer_ids_are_stored_by_source_table(connection, manifest: Manifest) -> None:
     """A full build stores int_customer_ids in source_table order (cdp_storage_order), so that a reader
     filtering on one source table skips the other row groups."""
-    (customer_ids,) = [
-        model for model in manifest.models("int_customer_ids") if model.name == "int_customer_ids"
-    ]
+    customer_ids = manifest.model("int_customer_ids")
     stored = [
         row[0]
         for row in connection.execute(
