@@ -5,19 +5,31 @@
     two records' anchor nodes.
     Incremental by edge on DuckDB: a run rewrites the deterministic edges at the nodes int_identity_record_anchors'
     anchor change log lists (the anchors, before and after, of the records it rewrote: every edge a record is
-    behind has the record's anchor at one end), each from all the records behind it, and every probabilistic
-    edge (few, and a link moves with either record's anchor); an edge of those that is gone gets a tombstone
-    (node_key_l NULL), deleted after. Without the log (the anchors were built whole) its pre-hook empties it
-    and it writes every edge.
+    behind has the record's anchor at one end), each from all the records behind it, and the probabilistic
+    edges of the anchor pairs whose links or anchors changed, grouped from the link anchors (every link with its
+    records' anchors, a work table its pre-hook brings up to date: cdp_identity_refresh_link_anchors); an edge
+    of those that is gone gets a tombstone (node_key_l NULL), deleted after. Without the log (the anchors were
+    built whole) its pre-hook empties it and it writes every edge; a run that maps every link builds the link
+    anchors in its post-hook (cdp_identity_settle_link_anchors).
     Edge change log (`int_identity_edges__changed_edge_nodes`, strategy cdp_delete_insert_edge_changes): a run
     appends the ends of the used edges it adds, changes or removes, for int_identity_merge_audit to read. -#}
 {%- set anchor_log = cdp_identity_anchor_change_log(ref('int_identity_record_anchors')) -%}
 {%- set from_change_log = cdp_identity_change_logs_readable([anchor_log]) -%}
+{%- set from_link_anchors = cdp_identity_link_anchors_readable(anchor_log) -%}
+{%- set edge_observations = 'observations_at_changed_anchors' if from_change_log else 'observations_assessed' -%}
 {{ cdp_identity_incremental_config(
-    pre_hook=["{{ cdp_identity_empty_without_change_logs(
-        [cdp_identity_anchor_change_log(ref('int_identity_record_anchors'))]) }}"],
-    post_hook=["{{ cdp_identity_consume_change_logs(
-        [cdp_identity_anchor_change_log(ref('int_identity_record_anchors'))]) }}"],
+    pre_hook=[
+        "{{ cdp_identity_empty_without_change_logs(
+            [cdp_identity_anchor_change_log(ref('int_identity_record_anchors'))]) }}",
+        "{{ cdp_identity_refresh_link_anchors(ref('int_identity_probabilistic_links'),
+            ref('int_identity_record_anchors'), cdp_identity_anchor_change_log(ref('int_identity_record_anchors'))) }}",
+    ],
+    post_hook=[
+        "{{ cdp_identity_settle_link_anchors(ref('int_identity_probabilistic_links'),
+            ref('int_identity_record_anchors'), cdp_identity_anchor_change_log(ref('int_identity_record_anchors'))) }}",
+        "{{ cdp_identity_consume_change_logs(
+            [cdp_identity_anchor_change_log(ref('int_identity_record_anchors'))]) }}",
+    ],
     tombstone_column='node_key_l',
     unique_key='edge_id',
     log_edge_changes=true) }}
@@ -50,27 +62,59 @@ changed_anchors as (
 ),
 
 {#- The records behind the edges at the changed anchors: those anchored at one (all their edges), and those
-    anchored elsewhere that observe one. -#}
+    anchored elsewhere that observe one (their edges to it). -#}
 records_at_changed_anchors as (
 
-    select record_anchors.*
+    {%- if from_link_anchors %}
+    {#- found by the link anchors' pre-hook, in its one scan of the anchors #}
+    select
+        record_key,
+        anchor_node_key,
+        anchor_identifier_type,
+        anchor_identifier_value
+    from {{ cdp_work_relation(this.identifier, 'anchored') }}
+    where is_at_changed_anchor
+    {%- else %}
+    select
+        record_anchors.record_key,
+        record_anchors.anchor_node_key,
+        record_anchors.anchor_identifier_type,
+        record_anchors.anchor_identifier_value
     from record_anchors
     inner join changed_anchors
         on record_anchors.anchor_node_key = changed_anchors.node_key
+    {%- endif %}
+
+),
+
+{#- The observations behind those edges, in one scan of the assessment: every observation of a record anchored
+    at a changed anchor, and every observation of a changed anchor (but the anchor's own). -#}
+observations_at_changed_anchors as (
+
+    select *
+    from observations_assessed
+    where
+        not is_anchor
+        and (
+            record_key in (select record_key from records_at_changed_anchors)
+            or node_key in (select node_key from changed_anchors)
+        )
 
 ),
 
 records_observing_changed_anchors as (
 
-    select *
+    select
+        record_key,
+        anchor_node_key,
+        anchor_identifier_type,
+        anchor_identifier_value
     from record_anchors
     where
         record_key in (
-            select observations_assessed.record_key
-            from observations_assessed
-            inner join changed_anchors
-                on observations_assessed.node_key = changed_anchors.node_key
-            where not observations_assessed.is_anchor
+            select record_key
+            from observations_at_changed_anchors
+            where node_key in (select node_key from changed_anchors)
         )
         and anchor_node_key not in (select node_key from changed_anchors)
 
@@ -97,7 +141,7 @@ record_edges as (
         observations_assessed.record_key,
         observations_assessed.observed_at,
         observations_assessed.rejected_reason
-    from observations_assessed
+    from {{ edge_observations }} as observations_assessed
     inner join {{ 'records_rewritten' if from_change_log else 'record_anchors' }} as record_anchors
         on observations_assessed.record_key = record_anchors.record_key
     {# every observation but the anchor's own: the record's anchor is its is_anchor observation, or a record
@@ -106,20 +150,6 @@ record_edges as (
     where not observations_assessed.is_anchor
 
 ),
-{%- if from_change_log %}
-
-{#- Only the edges at a changed anchor: a record observing one may be behind other edges too, which the records
-    behind them, not read here, would get wrong. -#}
-record_edges_at_changed_anchors as (
-
-    select *
-    from record_edges
-    where
-        from_node_key in (select node_key from changed_anchors)
-        or to_node_key in (select node_key from changed_anchors)
-
-),
-{%- endif %}
 
 record_edges_oriented as (
 
@@ -137,7 +167,7 @@ record_edges_oriented as (
         record_key,
         observed_at,
         rejected_reason
-    from {{ 'record_edges_at_changed_anchors' if from_change_log else 'record_edges' }}
+    from record_edges
 
 ),
 
@@ -170,7 +200,8 @@ deterministic_edges as (
 
 linked_anchors as (
 
-    {#- the anchors of the linked records: one pass over the anchors for both ends of every link -#}
+    {#- the anchors of the linked records: one pass over the anchors for both ends of every link (not read, so
+        not run, when the link anchors serve) -#}
     select
         record_key,
         anchor_node_key,
@@ -187,45 +218,48 @@ linked_anchors as (
 
 ),
 
+link_anchors as (
+
+    {#- every link with the anchors of its records; when the link anchors serve, only the links of the anchor
+        pairs their pre-hook touched -#}
+    {{ cdp_identity_touched_link_anchors_sql() if from_link_anchors
+        else cdp_identity_link_anchors_sql('probabilistic_links', 'linked_anchors') }}
+
+),
+
 probabilistic_edges_mapped as (
 
     select
+        {{ cdp_identity_link_anchor_pair('link_anchors') }},
         case
-            when anchor_l.anchor_node_key < anchor_r.anchor_node_key then anchor_l.anchor_node_key
-            else anchor_r.anchor_node_key
-        end as node_key_l,
-        case
-            when anchor_l.anchor_node_key < anchor_r.anchor_node_key then anchor_r.anchor_node_key
-            else anchor_l.anchor_node_key
-        end as node_key_r,
-        case
-            when anchor_l.anchor_node_key < anchor_r.anchor_node_key then anchor_l.anchor_identifier_type
-            else anchor_r.anchor_identifier_type
+            when link_anchors.anchor_node_key_l < link_anchors.anchor_node_key_r
+                then link_anchors.anchor_identifier_type_l
+            else link_anchors.anchor_identifier_type_r
         end as identifier_type_l,
         case
-            when anchor_l.anchor_node_key < anchor_r.anchor_node_key then anchor_l.anchor_identifier_value
-            else anchor_r.anchor_identifier_value
+            when link_anchors.anchor_node_key_l < link_anchors.anchor_node_key_r
+                then link_anchors.anchor_identifier_value_l
+            else link_anchors.anchor_identifier_value_r
         end as identifier_value_l,
         case
-            when anchor_l.anchor_node_key < anchor_r.anchor_node_key then anchor_r.anchor_identifier_type
-            else anchor_l.anchor_identifier_type
+            when link_anchors.anchor_node_key_l < link_anchors.anchor_node_key_r
+                then link_anchors.anchor_identifier_type_r
+            else link_anchors.anchor_identifier_type_l
         end as identifier_type_r,
         case
-            when anchor_l.anchor_node_key < anchor_r.anchor_node_key then anchor_r.anchor_identifier_value
-            else anchor_l.anchor_identifier_value
+            when link_anchors.anchor_node_key_l < link_anchors.anchor_node_key_r
+                then link_anchors.anchor_identifier_value_r
+            else link_anchors.anchor_identifier_value_l
         end as identifier_value_r,
-        probabilistic_links.record_key_l as record_key,
-        probabilistic_links.match_weight,
+        link_anchors.record_key_l as record_key,
+        link_anchors.match_weight,
         case
-            when anchor_l.observed_at > anchor_r.observed_at then anchor_l.observed_at
-            else anchor_r.observed_at
+            when link_anchors.anchor_observed_at_l > link_anchors.anchor_observed_at_r
+                then link_anchors.anchor_observed_at_l
+            else link_anchors.anchor_observed_at_r
         end as observed_at
-    from probabilistic_links
-    inner join linked_anchors as anchor_l
-        on probabilistic_links.record_key_l = anchor_l.record_key
-    inner join linked_anchors as anchor_r
-        on probabilistic_links.record_key_r = anchor_r.record_key
-    where anchor_l.anchor_node_key != anchor_r.anchor_node_key
+    from link_anchors
+    where link_anchors.anchor_node_key_l != link_anchors.anchor_node_key_r
 
 ),
 
@@ -287,17 +321,28 @@ final as (
 
 {%- if from_change_log %},
 
-{#- the edges at the changed anchors that are gone, and every probabilistic edge that is gone -#}
+{#- the edges at the changed anchors that are gone, and the probabilistic edges that are gone: of the anchor
+    pairs the link anchors' pre-hook touched, else all -#}
 edges_gone as (
 
     select previous.edge_id
     from {{ this }} as previous
     left join final
         on previous.edge_id = final.edge_id
+    {%- if from_link_anchors %}
+    left join {{ cdp_work_relation(this.identifier, 'link_pairs') }} as link_pairs
+        on
+            previous.node_key_l = link_pairs.node_key_l
+            and previous.node_key_r = link_pairs.node_key_r
+    {%- endif %}
     where
         final.edge_id is null
         and (
+            {%- if from_link_anchors %}
+            (previous.edge_type = 'probabilistic' and link_pairs.node_key_l is not null)
+            {%- else %}
             previous.edge_type = 'probabilistic'
+            {%- endif %}
             or previous.node_key_l in (select node_key from changed_anchors)
             or previous.node_key_r in (select node_key from changed_anchors)
         )

@@ -69,6 +69,10 @@ def test_new_records_change_verdicts_of_untouched_records(project: DbtProject) -
     assert len(results) == len(MODELS)
     for result in results:
         assert MODELS[result["unique_id"].split(".")[-1]] in result["compiled_code"], result["unique_id"]
+    # The edges group their probabilistic edges from the link anchors the full build left, for the anchor
+    # pairs the pre-hook touched.
+    edges = next(r for r in results if r["unique_id"].endswith(".int_identity_edges"))
+    assert "int_identity_edges__link_pairs" in edges["compiled_code"]
     # Two new tickets share the contacts' phone with two new e-mails: the phone is a shared value now, on the
     # contacts' own rows too, although their records were not delivered again.
     verdicts = _phone_verdicts(project)
