@@ -110,7 +110,8 @@ final as (
         forward_count > 0 as is_forwarded,
         coalesce(sent_at, first_event_at) as sent_at,
         first_event_at,
-        last_event_at
+        last_event_at,
+        {{ cdp_run_stamp() }} as written_at
     from recipients
 
 )

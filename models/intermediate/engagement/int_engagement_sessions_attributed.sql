@@ -138,7 +138,8 @@ final as (
         sessions_written.has_purchase,
         sessions_written.session_date,
         sessions_written.started_at,
-        sessions_written.ended_at
+        sessions_written.ended_at,
+        {{ cdp_run_stamp() }} as written_at
     from sessions_written
     left join {{ 'customer_ids_read' if from_feed else 'customer_ids' }} as customer_ids
         on

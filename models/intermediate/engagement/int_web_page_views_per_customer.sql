@@ -46,7 +46,8 @@ final as (
         page_path,
         count(*) as page_view_count,
         min(occurred_at) as first_viewed_at,
-        max(occurred_at) as last_viewed_at
+        max(occurred_at) as last_viewed_at,
+        {{ cdp_run_stamp() }} as written_at
     from page_views_resolved
     group by customer_id, page_path
 

@@ -176,7 +176,8 @@ final as (
         case when not identity_components.is_survivor then first_edge_per_node.match_weight end as match_weight,
         case when not identity_components.is_survivor then first_edge_per_node.example_record_key end
             as evidence_record_key,
-        case when not identity_components.is_survivor then first_edge_per_node.first_observed_at end as linked_at
+        case when not identity_components.is_survivor then first_edge_per_node.first_observed_at end as linked_at,
+        {{ cdp_run_stamp() }} as written_at
     from nodes_rewritten
     left join identity_components
         on nodes_rewritten.node_key = identity_components.node_key

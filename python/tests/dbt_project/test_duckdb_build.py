@@ -141,3 +141,28 @@ def test_customer_ids_are_stored_by_source_table(connection, manifest: Manifest)
     ]
     assert len(set(stored)) >= 5, set(stored)
     assert stored == sorted(stored)
+
+
+def test_key_tests_of_the_last_run_read_stamped_incremental_models(manifest: Manifest, connection) -> None:
+    """A key test scoped to the rows the last run wrote (`where: __written_by_last_run__`) tests an
+    incremental model that stamps every row it writes (written_at); its SQL reads the newest stamp."""
+    nodes = manifest.data["nodes"]
+    scoped = [
+        node
+        for node in nodes.values()
+        if node["resource_type"] == "test"
+        and "__written_by_last_run__" in (node["config"].get("where") or "")
+    ]
+    tested = {nodes[test["attached_node"]]["name"] for test in scoped}
+    assert {
+        "int_identity_merge_audit",
+        "int_email_campaign_recipients",
+        "int_engagement_sessions_attributed",
+    } <= (tested)
+    for test in scoped:
+        model = nodes[test["attached_node"]]
+        relation = manifest.model(model["name"]).relation_name
+        assert model["config"]["materialized"] == "incremental", model["name"]
+        stored = connection.execute(f"select * from {relation} limit 0").description
+        assert "written_at" in {column[0] for column in stored}, model["name"]
+        assert "max(written_at)" in test["compiled_code"], test["name"]
