@@ -1,22 +1,57 @@
 {#- The link anchors of int_identity_edges: its work table `<model>__link_anchors` holds every probabilistic link
     (int_identity_probabilistic_links) with the anchors of its two records (int_identity_record_anchors), the rows
-    its probabilistic edges are grouped from. An incremental run brings the table up to date in a pre-hook
-    (cdp_identity_refresh_link_anchors) and groups again only the anchor pairs it touched, instead of looking
-    up the anchors of every linked record (2 million at 1M people) and rewriting every probabilistic edge. -#}
+    its probabilistic edges are grouped from. Its pre-hook (cdp_identity_refresh_link_anchors) writes the table:
+    an incremental run brings it up to date and groups again only the anchor pairs it touched, instead of
+    looking up the anchors of every linked record (2 million at 1M people) and rewriting every probabilistic
+    edge; any other run maps every link into it once and groups every edge from it. -#}
 
 {#- The work table `<model>__link_anchors` of the calling model. -#}
 {% macro cdp_identity_link_anchors_relation() -%}
     {{ return(cdp_work_relation(this.identifier, 'link_anchors')) }}
 {%- endmacro %}
 
-{#- True when the calling run of int_identity_edges groups its probabilistic edges from the link anchors
-    (cdp_identity_refresh_link_anchors brought them up to date): an incremental run that reads the anchor
-    change log `anchor_log`, with the links switched on and the table built by an earlier run. Otherwise the
-    run maps every link and the post-hook (cdp_identity_settle_link_anchors) builds the table. -#}
+{#- True when the calling run of int_identity_edges groups its probabilistic edges from the link anchors of the
+    anchor pairs cdp_identity_refresh_link_anchors touched: an incremental run that reads the anchor change log
+    `anchor_log`, with the links switched on and the table built by an earlier run. Otherwise the pre-hook
+    maps every link into the table (cdp_identity_link_anchors_kept) or the model maps them inline. -#}
 {% macro cdp_identity_link_anchors_readable(anchor_log) -%}
     {{ return(var('cdp__use_probabilistic_links')
         and cdp_identity_change_logs_readable([anchor_log])
         and load_relation(cdp_identity_link_anchors_relation()) is not none) }}
+{%- endmacro %}
+
+{#- True when int_identity_edges keeps the link anchors: the links are switched on and the engine runs the model's
+    hooks (DuckDB). Spark builds the model as a table without hooks: it maps every link inline each run. -#}
+{% macro cdp_identity_link_anchors_kept() -%}
+    {{ return(adapter.dispatch('cdp_identity_link_anchors_kept', 'cdp')()) }}
+{%- endmacro %}
+
+{% macro default__cdp_identity_link_anchors_kept() -%}
+    {{ return(var('cdp__use_probabilistic_links')) }}
+{%- endmacro %}
+
+{% macro spark__cdp_identity_link_anchors_kept() -%}
+    {{ return(false) }}
+{%- endmacro %}
+
+{#- SELECT of the anchors (record_key, anchor_node_key, anchor_identifier_type, anchor_identifier_value,
+    observed_at) of the records of the links in `links` (SQL: a relation or CTE with record_key_l and
+    record_key_r), from `record_anchors` (int_identity_record_anchors, or a CTE over it): one pass over the
+    anchors for both ends of every link, the `anchors` that cdp_identity_link_anchors_sql maps every link with. -#}
+{% macro cdp_identity_linked_anchors_sql(links, record_anchors) -%}
+    select
+        record_key,
+        anchor_node_key,
+        anchor_identifier_type,
+        anchor_identifier_value,
+        observed_at
+    from {{ record_anchors }}
+    where
+        record_key in (
+            select record_key_l as record_key from {{ links }}
+            union
+            select record_key_r as record_key from {{ links }}
+        )
 {%- endmacro %}
 
 {#- SELECT of the link anchors' rows for the links in `links` (SQL: a relation or subquery with record_key_l,
@@ -59,25 +94,30 @@
     greatest({{ relation }}.anchor_node_key_l, {{ relation }}.anchor_node_key_r) as node_key_r
 {%- endmacro %}
 
-{#- Pre-hook of int_identity_edges, in a run where cdp_identity_link_anchors_readable: bring the link anchors up
-    to date and list what the model reads.
+{#- Pre-hook of int_identity_edges: write the link anchors. In a run where cdp_identity_link_anchors_readable,
+    bring them up to date and list what the model reads:
     * `<model>__link_records`: the records whose links changed (a link new, gone or weighed again, found by
       comparing `links` with the table).
     * `<model>__anchored`: in one scan of `record_anchors`, the records anchored at a node of `anchor_log`
       (is_at_changed_anchor: every record whose anchor may have changed) and the records of a changed link the
       table does not know yet.
-    * The rows of the links of those records are replaced: their anchors come from `__anchored`, else from
-      the table (a record not anchored at a changed node keeps its anchor).
+    * `<model>__refreshed_records`: the records of both kinds, whose links' rows are replaced: their anchors
+      come from `__anchored`, else from the table (a record not anchored at a changed node keeps its anchor).
     * `<model>__link_pairs`: the anchor pairs of the rows replaced, before and after; the model groups the
-      edges of these pairs again and drops those of them no link gives any more. -#}
+      edges of these pairs again and drops those of them no link gives any more.
+    In any other run where cdp_identity_link_anchors_kept (a full build, a run without the table or without the
+    anchor change log), map every link into the table, which the model then groups every edge from; with the
+    links switched off, drop it. -#}
 {% macro cdp_identity_refresh_link_anchors(links, record_anchors, anchor_log) -%}
-    {%- if execute and cdp_identity_link_anchors_readable(anchor_log) -%}
-        {%- set link_anchors = cdp_identity_link_anchors_relation() -%}
+    {%- if execute -%}
+    {%- set link_anchors = cdp_identity_link_anchors_relation() -%}
+    {%- if cdp_identity_link_anchors_readable(anchor_log) -%}
         {%- set link_records = cdp_work_relation(this.identifier, 'link_records') -%}
         {%- set anchored = cdp_work_relation(this.identifier, 'anchored') -%}
+        {%- set refreshed = cdp_work_relation(this.identifier, 'refreshed_records') -%}
         {%- set link_pairs = cdp_work_relation(this.identifier, 'link_pairs') -%}
         {%- set new_rows = cdp_work_relation(this.identifier, 'link_anchors_new') -%}
-        {%- for relation in [link_records, anchored, link_pairs, new_rows] -%}
+        {%- for relation in [link_records, anchored, refreshed, link_pairs, new_rows] -%}
             {%- do adapter.cache_added(relation) -%}
         {%- endfor %}
     create or replace table {{ link_records }} as
@@ -122,18 +162,18 @@
         anchor_node_key in (select node_key from changed_anchors)
         or record_key in (select record_key from unknown_records);
 
+    create or replace table {{ refreshed }} as
+    select record_key from {{ link_records }}
+    union
+    select record_key from {{ anchored }} where is_at_changed_anchor;
+
     create or replace table {{ new_rows }} as
-    with refreshed_records as (
-        select record_key from {{ link_records }}
-        union
-        select record_key from {{ anchored }} where is_at_changed_anchor
-    ),
-    refreshed_links as (
+    with refreshed_links as (
         select record_key_l, record_key_r, match_weight
         from {{ links }}
         where
-            record_key_l in (select record_key from refreshed_records)
-            or record_key_r in (select record_key from refreshed_records)
+            record_key_l in (select record_key from {{ refreshed }})
+            or record_key_r in (select record_key from {{ refreshed }})
     ),
     end_records as (
         select record_key_l as record_key from refreshed_links
@@ -175,50 +215,36 @@
     select distinct {{ cdp_identity_link_anchor_pair('stored') }}
     from {{ link_anchors }} as stored
     where
-        stored.record_key_l in (select record_key from {{ link_records }})
-        or stored.record_key_r in (select record_key from {{ link_records }})
-        or stored.record_key_l in (select record_key from {{ anchored }} where is_at_changed_anchor)
-        or stored.record_key_r in (select record_key from {{ anchored }} where is_at_changed_anchor)
+        stored.record_key_l in (select record_key from {{ refreshed }})
+        or stored.record_key_r in (select record_key from {{ refreshed }})
     union
     select {{ cdp_identity_link_anchor_pair('fresh') }}
     from {{ new_rows }} as fresh;
 
     delete from {{ link_anchors }}
     where
-        record_key_l in (select record_key from {{ link_records }})
-        or record_key_r in (select record_key from {{ link_records }})
-        or record_key_l in (select record_key from {{ anchored }} where is_at_changed_anchor)
-        or record_key_r in (select record_key from {{ anchored }} where is_at_changed_anchor);
+        record_key_l in (select record_key from {{ refreshed }})
+        or record_key_r in (select record_key from {{ refreshed }});
 
     insert into {{ link_anchors }} select * from {{ new_rows }}
+    {%- elif cdp_identity_link_anchors_kept() -%}
+        {%- do adapter.cache_added(link_anchors) %}
+    create or replace table {{ link_anchors }} as
+    with linked_anchors as (
+        {{ cdp_identity_linked_anchors_sql(links, record_anchors) }}
+    )
+    {{ cdp_identity_link_anchors_sql(links, 'linked_anchors') }}
+    {%- else %}
+    drop table if exists {{ link_anchors }}
+    {%- endif -%}
     {%- endif -%}
 {%- endmacro %}
 
-{#- Post-hook of int_identity_edges: in a run that mapped every link (not cdp_identity_link_anchors_readable),
-    build the link anchors from `links` and `record_anchors` for the next run (with the links switched off, drop
-    them); in any run, drop the work tables cdp_identity_refresh_link_anchors wrote for the run's query. -#}
-{% macro cdp_identity_settle_link_anchors(links, record_anchors, anchor_log) -%}
+{#- Post-hook of int_identity_edges: drop the transient work tables cdp_identity_refresh_link_anchors wrote for
+    the run's query (the link anchors themselves stay for the next run). -#}
+{% macro cdp_identity_drop_link_anchors_work_tables() -%}
     {%- if execute -%}
-        {%- set link_anchors = cdp_identity_link_anchors_relation() -%}
-        {%- if not cdp_identity_link_anchors_readable(anchor_log) and var('cdp__use_probabilistic_links') -%}
-            {%- set link_anchors_sql -%}
-    with linked_records as (
-        select record_key_l, record_key_r, match_weight from {{ links }}
-    ),
-    linked_anchors as (
-        select record_key, anchor_node_key, anchor_identifier_type, anchor_identifier_value, observed_at
-        from {{ record_anchors }}
-        where
-            record_key in (select record_key_l from linked_records)
-            or record_key in (select record_key_r from linked_records)
-    )
-    {{ cdp_identity_link_anchors_sql('linked_records', 'linked_anchors') }}
-            {%- endset -%}
-            {%- do cdp_replace_work_table(link_anchors, link_anchors_sql) -%}
-        {%- elif not var('cdp__use_probabilistic_links') -%}
-            {%- do run_query('drop table if exists ' ~ link_anchors) -%}
-        {%- endif -%}
-        {%- for suffix in ['link_records', 'anchored', 'link_anchors_new', 'link_pairs'] %}
+        {%- for suffix in ['link_records', 'anchored', 'refreshed_records', 'link_anchors_new', 'link_pairs'] %}
     drop table if exists {{ cdp_work_relation(this.identifier, suffix) }};
         {%- endfor -%}
     {%- endif -%}

@@ -9,14 +9,16 @@
     edges of the anchor pairs whose links or anchors changed, grouped from the link anchors (every link with its
     records' anchors, a work table its pre-hook brings up to date: cdp_identity_refresh_link_anchors); an edge
     of those that is gone gets a tombstone (node_key_l NULL), deleted after. Without the log (the anchors were
-    built whole) its pre-hook empties it and it writes every edge; a run that maps every link builds the link
-    anchors in its post-hook (cdp_identity_settle_link_anchors).
+    built whole) its pre-hook empties it and it writes every edge, from the link anchors the pre-hook maps
+    every link into. On Spark (a table, no hooks) it maps every link inline.
     Edge change log (`int_identity_edges__changed_edge_nodes`, strategy cdp_delete_insert_edge_changes): a run
     appends the ends of the used edges it adds, changes or removes, for int_identity_merge_audit to read. -#}
 {%- set anchor_log = cdp_identity_anchor_change_log(ref('int_identity_record_anchors')) -%}
 {%- set from_change_log = cdp_identity_change_logs_readable([anchor_log]) -%}
 {%- set from_link_anchors = cdp_identity_link_anchors_readable(anchor_log) -%}
+{%- set link_anchors_kept = cdp_identity_link_anchors_kept() -%}
 {%- set edge_observations = 'observations_at_changed_anchors' if from_change_log else 'observations_assessed' -%}
+-- depends_on: {{ ref('int_identity_probabilistic_links') }}
 {{ cdp_identity_incremental_config(
     pre_hook=[
         "{{ cdp_identity_empty_without_change_logs(
@@ -25,8 +27,7 @@
             ref('int_identity_record_anchors'), cdp_identity_anchor_change_log(ref('int_identity_record_anchors'))) }}",
     ],
     post_hook=[
-        "{{ cdp_identity_settle_link_anchors(ref('int_identity_probabilistic_links'),
-            ref('int_identity_record_anchors'), cdp_identity_anchor_change_log(ref('int_identity_record_anchors'))) }}",
+        "{{ cdp_identity_drop_link_anchors_work_tables() }}",
         "{{ cdp_identity_consume_change_logs(
             [cdp_identity_anchor_change_log(ref('int_identity_record_anchors'))]) }}",
     ],
@@ -47,11 +48,6 @@ record_anchors as {{ cdp_not_materialized() }} (
 
 ),
 
-probabilistic_links as (
-
-    select * from {{ ref('int_identity_probabilistic_links') }}
-
-),
 {%- if from_change_log %}
 
 changed_anchors as (
@@ -198,31 +194,29 @@ deterministic_edges as (
 
 ),
 
-linked_anchors as (
+{%- if not (from_link_anchors or link_anchors_kept) %}
 
-    {#- the anchors of the linked records: one pass over the anchors for both ends of every link (not read, so
-        not run, when the link anchors serve) -#}
-    select
-        record_key,
-        anchor_node_key,
-        anchor_identifier_type,
-        anchor_identifier_value,
-        observed_at
-    from record_anchors
-    where
-        record_key in (
-            select probabilistic_links.record_key_l as record_key from probabilistic_links
-            union
-            select probabilistic_links.record_key_r as record_key from probabilistic_links
-        )
+probabilistic_links as (
+
+    {#- Spark, or the links switched off: every link mapped here, each run #}
+    select * from {{ ref('int_identity_probabilistic_links') }}
 
 ),
 
+linked_anchors as (
+
+    {{ cdp_identity_linked_anchors_sql('probabilistic_links', 'record_anchors') }}
+
+),
+{%- endif %}
+
 link_anchors as (
 
-    {#- every link with the anchors of its records; when the link anchors serve, only the links of the anchor
-        pairs their pre-hook touched -#}
+    {#- every link with the anchors of its records: from the table the pre-hook wrote (only the links of the
+        anchor pairs it touched when it brought the table up to date, else every link it mapped), or mapped
+        inline -#}
     {{ cdp_identity_touched_link_anchors_sql() if from_link_anchors
+        else ('select * from ' ~ cdp_identity_link_anchors_relation()) if link_anchors_kept
         else cdp_identity_link_anchors_sql('probabilistic_links', 'linked_anchors') }}
 
 ),

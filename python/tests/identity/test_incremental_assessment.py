@@ -78,8 +78,12 @@ def test_new_records_change_verdicts_of_untouched_records(project: DbtProject) -
     verdicts = _phone_verdicts(project)
     assert {verdicts[contact] for contact in CONTACTS} == {"over_limit"}
     incremental = project.intermediate_rows(MODELS)
-    _run(project, "--vars", SHARED_PHONE, "--full-refresh")
+    results = _run(project, "--vars", SHARED_PHONE, "--full-refresh")
     assert project.intermediate_rows(MODELS) == incremental
+    # A full build maps every link once, in the pre-hook, and groups every edge from the table it wrote.
+    edges = next(r for r in results if r["unique_id"].endswith(".int_identity_edges"))
+    assert "int_identity_edges__link_anchors" in edges["compiled_code"]
+    assert "linked_anchors" not in edges["compiled_code"]
 
     # The fixture records go away (and the extra identifier of an existing contact with them).
     _run(project)
