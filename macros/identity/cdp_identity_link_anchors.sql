@@ -10,6 +10,18 @@
     {{ return(cdp_work_relation(this.identifier, 'link_anchors')) }}
 {%- endmacro %}
 
+{#- The transient work tables cdp_identity_refresh_link_anchors writes for one run of the calling model, by name
+    (link_records, anchored, refreshed_records, link_anchors_new, link_pairs: `<model>__<name>`). The one list of
+    them: the pre-hook writes them, the model and cdp_identity_touched_link_anchors_sql read them, and
+    cdp_identity_drop_link_anchors_work_tables drops every one of them. -#}
+{% macro cdp_identity_link_anchors_work_tables() -%}
+    {%- set relations = {} -%}
+    {%- for name in ['link_records', 'anchored', 'refreshed_records', 'link_anchors_new', 'link_pairs'] -%}
+        {%- do relations.update({name: cdp_work_relation(this.identifier, name)}) -%}
+    {%- endfor -%}
+    {{ return(relations) }}
+{%- endmacro %}
+
 {#- True when the calling run of int_identity_edges groups its probabilistic edges from the link anchors of the
     anchor pairs cdp_identity_refresh_link_anchors touched: an incremental run that reads the anchor change log
     `anchor_log`, with the links switched on and the table built by an earlier run. Otherwise the pre-hook
@@ -82,7 +94,7 @@
 {% macro cdp_identity_touched_link_anchors_sql() -%}
     select link_anchors.*
     from {{ cdp_identity_link_anchors_relation() }} as link_anchors
-    inner join {{ cdp_work_relation(this.identifier, 'link_pairs') }} as link_pairs
+    inner join {{ cdp_identity_link_anchors_work_tables().link_pairs }} as link_pairs
         on
             least(link_anchors.anchor_node_key_l, link_anchors.anchor_node_key_r) = link_pairs.node_key_l
             and greatest(link_anchors.anchor_node_key_l, link_anchors.anchor_node_key_r) = link_pairs.node_key_r
@@ -112,12 +124,13 @@
     {%- if execute -%}
     {%- set link_anchors = cdp_identity_link_anchors_relation() -%}
     {%- if cdp_identity_link_anchors_readable(anchor_log) -%}
-        {%- set link_records = cdp_work_relation(this.identifier, 'link_records') -%}
-        {%- set anchored = cdp_work_relation(this.identifier, 'anchored') -%}
-        {%- set refreshed = cdp_work_relation(this.identifier, 'refreshed_records') -%}
-        {%- set link_pairs = cdp_work_relation(this.identifier, 'link_pairs') -%}
-        {%- set new_rows = cdp_work_relation(this.identifier, 'link_anchors_new') -%}
-        {%- for relation in [link_records, anchored, refreshed, link_pairs, new_rows] -%}
+        {%- set work = cdp_identity_link_anchors_work_tables() -%}
+        {%- set link_records = work.link_records -%}
+        {%- set anchored = work.anchored -%}
+        {%- set refreshed = work.refreshed_records -%}
+        {%- set link_pairs = work.link_pairs -%}
+        {%- set new_rows = work.link_anchors_new -%}
+        {%- for relation in work.values() -%}
             {%- do adapter.cache_added(relation) -%}
         {%- endfor %}
     create or replace table {{ link_records }} as
@@ -241,11 +254,11 @@
 {%- endmacro %}
 
 {#- Post-hook of int_identity_edges: drop the transient work tables cdp_identity_refresh_link_anchors wrote for
-    the run's query (the link anchors themselves stay for the next run). -#}
+    the run's query (cdp_identity_link_anchors_work_tables; the link anchors themselves stay for the next run). -#}
 {% macro cdp_identity_drop_link_anchors_work_tables() -%}
     {%- if execute -%}
-        {%- for suffix in ['link_records', 'anchored', 'refreshed_records', 'link_anchors_new', 'link_pairs'] %}
-    drop table if exists {{ cdp_work_relation(this.identifier, suffix) }};
+        {%- for relation in cdp_identity_link_anchors_work_tables().values() %}
+    drop table if exists {{ relation }};
         {%- endfor -%}
     {%- endif -%}
 {%- endmacro %}

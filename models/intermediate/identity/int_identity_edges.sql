@@ -68,7 +68,7 @@ records_at_changed_anchors as (
         anchor_node_key,
         anchor_identifier_type,
         anchor_identifier_value
-    from {{ cdp_work_relation(this.identifier, 'anchored') }}
+    from {{ cdp_identity_link_anchors_work_tables().anchored }}
     where is_at_changed_anchor
     {%- else %}
     select
@@ -324,7 +324,7 @@ edges_gone as (
     left join final
         on previous.edge_id = final.edge_id
     {%- if from_link_anchors %}
-    left join {{ cdp_work_relation(this.identifier, 'link_pairs') }} as link_pairs
+    left join {{ cdp_identity_link_anchors_work_tables().link_pairs }} as link_pairs
         on
             previous.node_key_l = link_pairs.node_key_l
             and previous.node_key_r = link_pairs.node_key_r
