@@ -427,14 +427,9 @@ drop table {{ batch }};
       them to the components' input log (`input_nodes`).
     `drop`: the post-hook's SQL instead, dropping the three. -#}
 {% macro cdp_identity_assessment_touched(drop=false) -%}
-    {%- set work_tables = {} -%}
-    {%- for suffix in ['touched_records', 'rejudged_records', 'touched_values'] -%}
-        {%- do work_tables.update({suffix: cdp_work_relation(this.identifier, suffix)}) -%}
-    {%- endfor -%}
+    {%- set work_tables = cdp_work_relations(['touched_records', 'rejudged_records', 'touched_values']) -%}
     {%- if drop -%}
-        {%- for relation in work_tables.values() %}
-    drop table if exists {{ relation }}{{ ';' if not loop.last }}
-        {%- endfor -%}
+    {{ cdp_drop_work_tables_sql(work_tables.values()) }}
     {%- elif execute and is_incremental() %}
     create or replace table {{ work_tables.touched_records }} as
     {{ cdp_identity_touched_records(this) }}

@@ -15,11 +15,8 @@
     them: the pre-hook writes them, the model and cdp_identity_touched_link_anchors_sql read them, and
     cdp_identity_drop_link_anchors_work_tables drops every one of them. -#}
 {% macro cdp_identity_link_anchors_work_tables() -%}
-    {%- set relations = {} -%}
-    {%- for name in ['link_records', 'anchored', 'refreshed_records', 'link_anchors_new', 'link_pairs'] -%}
-        {%- do relations.update({name: cdp_work_relation(this.identifier, name)}) -%}
-    {%- endfor -%}
-    {{ return(relations) }}
+    {{ return(cdp_work_relations(
+        ['link_records', 'anchored', 'refreshed_records', 'link_anchors_new', 'link_pairs'])) }}
 {%- endmacro %}
 
 {#- True when the calling run of int_identity_edges groups its probabilistic edges from the link anchors of the
@@ -257,8 +254,6 @@
     the run's query (cdp_identity_link_anchors_work_tables; the link anchors themselves stay for the next run). -#}
 {% macro cdp_identity_drop_link_anchors_work_tables() -%}
     {%- if execute -%}
-        {%- for relation in cdp_identity_link_anchors_work_tables().values() %}
-    drop table if exists {{ relation }};
-        {%- endfor -%}
+    {{ cdp_drop_work_tables_sql(cdp_identity_link_anchors_work_tables().values()) }}
     {%- endif -%}
 {%- endmacro %}

@@ -9,6 +9,24 @@
         identifier=work_prefix ~ '__' ~ suffix, type='table')) }}
 {%- endmacro %}
 
+{#- The calling model's work tables `<model>__<suffix>` for each of `suffixes`, as a dict from suffix to
+    relation: one run's transient tables, written by a pre-hook, read by the model, dropped by a post-hook
+    (cdp_drop_work_tables_sql). -#}
+{% macro cdp_work_relations(suffixes) -%}
+    {%- set relations = {} -%}
+    {%- for suffix in suffixes -%}
+        {%- do relations.update({suffix: cdp_work_relation(this.identifier, suffix)}) -%}
+    {%- endfor -%}
+    {{ return(relations) }}
+{%- endmacro %}
+
+{#- SQL dropping each of `relations` (a list of relations) if it exists, statements separated by `;`. -#}
+{% macro cdp_drop_work_tables_sql(relations) -%}
+    {%- for relation in relations %}
+    drop table if exists {{ relation }}{{ ';' if not loop.last }}
+    {%- endfor -%}
+{%- endmacro %}
+
 {#- Drop `relation` if it exists and create it as the result of `sql`, at once (run_query). -#}
 {% macro cdp_replace_work_table(relation, sql) -%}
     {%- do run_query('drop table if exists ' ~ relation) -%}

@@ -48,6 +48,25 @@ def _phone_verdicts(project: DbtProject) -> dict[str, str | None]:
     return dict(rows)
 
 
+# The transient work tables an incremental run writes in a pre-hook for the model's query; its post-hook drops
+# them (cdp_drop_work_tables_sql). The link anchors themselves stay for the next run.
+TRANSIENT_WORK_TABLES = {
+    f"int_identity_observations_assessed__{suffix}"
+    for suffix in ("touched_records", "rejudged_records", "touched_values")
+} | {
+    f"int_identity_edges__{suffix}"
+    for suffix in ("link_records", "anchored", "refreshed_records", "link_anchors_new", "link_pairs")
+}
+
+
+def _intermediate_tables(project: DbtProject) -> set[str]:
+    with duckdb.connect(str(project.duckdb_path), read_only=True) as con:
+        rows = con.execute(
+            "select table_name from information_schema.tables where table_schema = 'cdp_intermediate'"
+        ).fetchall()
+    return {name for (name,) in rows}
+
+
 def _run(project: DbtProject, *args: str) -> list[dict]:
     project.dbt("run", "-s", STAGE, *args)
     return [result for result in project.run_results() if result["unique_id"].split(".")[-1] in MODELS]
@@ -73,6 +92,9 @@ def test_new_records_change_verdicts_of_untouched_records(project: DbtProject) -
     # pairs the pre-hook touched.
     edges = next(r for r in results if r["unique_id"].endswith(".int_identity_edges"))
     assert "int_identity_edges__link_pairs" in edges["compiled_code"]
+    tables = _intermediate_tables(project)
+    assert not tables & TRANSIENT_WORK_TABLES, tables & TRANSIENT_WORK_TABLES
+    assert "int_identity_edges__link_anchors" in tables
     # Two new tickets share the contacts' phone with two new e-mails: the phone is a shared value now, on the
     # contacts' own rows too, although their records were not delivered again.
     verdicts = _phone_verdicts(project)
