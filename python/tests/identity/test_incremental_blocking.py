@@ -5,7 +5,8 @@ neighbours' sorted-neighbourhood pairs) and an order is re-delivered without a n
 describing a person), and a third joins a block larger than the window (pairs of records it did not touch
 end), the three tables equal a full rebuild row for row. So they do after the blocking window narrows and a
 nickname is added: the candidate pairs and the comparisons notice that they were derived under another
-configuration and start over."""
+configuration and start over. Then a contact joins a block between two records that another rule pairs in a
+block the run does not touch: their pair keeps that rule, found by pairing those two records' blocks again."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from tests.dbt_harness import DbtProject
 
 MODELS = ("int_person_records", "int_fs_candidate_pairs", "int_fs_pair_comparisons")
 LAST_NAME_RULE = 1  # cdp__blocking_rules[0]: [date_of_birth, last_name_folded]
+FIRST_NAME_RULE = 2  # cdp__blocking_rules[1]: [date_of_birth, first_name_folded]
 NAME_PAIR_RULE = 6  # cdp__blocking_rules[5]: the least and the greatest of the first and last names
 # A raw load time (ISO 8601 text, like the seeds') one day after the newest load of a raw table.
 NEXT_DAY = (
@@ -225,7 +227,63 @@ def reconfigured(rebuilt):
             "insert into cdp_reference.nicknames by name select ? as formal_name, ? as nickname",
             [first_l, first_r],
         )
-    project.dbt("run", "-s", " ".join(fs_models), "--vars", NARROW_WINDOW)
+        # Two contacts paired first by (date of birth, last name), alone in their (date of birth, first name)
+        # block and sorted alike. A new contact copied from the first under another first name, its id the
+        # first's plus a letter, lands between them (ties go by record key) in the first block only: their
+        # pair loses its first rule in a block the run touches and keeps the second in a block it does not.
+        pair_by_two_rules = con.execute(
+            """
+            with first_name_blocks as (
+                select block_key
+                from cdp_intermediate.int_fs_candidate_pairs__block_members
+                where blocking_rule_index = ?
+                group by block_key
+                having count(*) = 2
+            ),
+            two_member_blocks as (
+                select members.block_key, min(members.record_key) as key_l, max(members.record_key) as key_r
+                from cdp_intermediate.int_fs_candidate_pairs__block_members as members
+                inner join first_name_blocks using (block_key)
+                where members.blocking_rule_index = ?
+                group by members.block_key
+            )
+            select pairs.record_key_l, pairs.record_key_r
+            from cdp_intermediate.int_fs_candidate_pairs as pairs
+            inner join two_member_blocks as two
+                on (pairs.record_key_l, pairs.record_key_r) = (two.key_l, two.key_r)
+            inner join cdp_intermediate.int_person_records as l on pairs.record_key_l = l.record_key
+            inner join cdp_intermediate.int_person_records as r on pairs.record_key_r = r.record_key
+            where
+                pairs.blocking_rule_index = ?
+                and pairs.record_key_l like 'crm_contacts:%'
+                and pairs.record_key_r like 'crm_contacts:%'
+                -- the other fields of cdp__block_sort_expressions (the date of birth is the block's)
+                and (l.postcode, l.email_match_key, l.phone_e164, l.street_match_key)
+                    is not distinct from (r.postcode, r.email_match_key, r.phone_e164, r.street_match_key)
+                and pairs.record_key_l || 'Q' < pairs.record_key_r
+            order by pairs.record_key_l
+            limit 1
+            """,
+            [FIRST_NAME_RULE, FIRST_NAME_RULE, LAST_NAME_RULE],
+        ).fetchone()
+        assert pair_by_two_rules, "no pair for the scenario in the demo data"
+        copied_id = pair_by_two_rules[0].removeprefix("crm_contacts:")
+        con.execute(
+            f"""
+            insert into cdp_raw.crm_contacts
+            select * replace (
+                contact_id || 'Q' as contact_id,
+                'Quillon' as first_name,
+                {NEXT_DAY.format(table="crm_contacts")} as _loaded_at
+            )
+            from cdp_raw.crm_contacts
+            where contact_id = ?
+            qualify row_number() over (order by _loaded_at desc) = 1
+            """,
+            [copied_id],
+        )
+    project.dbt("run", "-s", "+int_fs_pair_comparisons int_fs_nickname_pairs", "--vars", NARROW_WINDOW)
+    joined = {r["unique_id"].split(".")[-1]: r for r in project.run_results()}
     incremental = project.intermediate_rows(MODELS)
     with duckdb.connect(str(project.duckdb_path), read_only=True) as con:
         (fn_level,) = con.execute(
@@ -237,6 +295,8 @@ def reconfigured(rebuilt):
     return {
         "narrowed": narrowed,
         "after_window": after_window,
+        "pair_by_two_rules": pair_by_two_rules,
+        "joined": joined,
         "fn_level": fn_level,
         "incremental": incremental,
         "full": project.intermediate_rows(MODELS),
@@ -249,6 +309,16 @@ def test_a_narrower_window_pairs_everything_again(rebuilt, reconfigured) -> None
     default_pairs = rebuilt["full"]["int_fs_candidate_pairs"]
     assert 0 < len(reconfigured["after_window"]["int_fs_candidate_pairs"]) < len(default_pairs)
     assert len(reconfigured["after_window"]["int_fs_pair_comparisons"]) < len(default_pairs)
+
+
+def test_a_pair_that_loses_its_first_rule_keeps_the_next(reconfigured) -> None:
+    # Neither contact of the pair changed; the run paired again only the blocks the copy joined, yet the pair
+    # now carries the (date of birth, first name) rule from a block it did not touch, as a full rebuild does.
+    before = {row[:2]: row[2] for row in reconfigured["after_window"]["int_fs_candidate_pairs"]}
+    after = {row[:2]: row[2] for row in reconfigured["incremental"]["int_fs_candidate_pairs"]}
+    pair = tuple(reconfigured["pair_by_two_rules"])
+    assert "pairs_settled" in reconfigured["joined"]["int_fs_candidate_pairs"]["compiled_code"]
+    assert (before[pair], after.get(pair)) == (LAST_NAME_RULE, FIRST_NAME_RULE)
 
 
 def test_a_new_nickname_reaches_the_compared_pair(reconfigured) -> None:
