@@ -13,7 +13,9 @@
     rewritten record or inside a touched block, and the pairs the touched blocks give now. Each of these pairs
     gets its first rule from the touched blocks and its previous row (pairs_settled); only a pair of unchanged
     records that lost its first rule in a touched block is paired again with every block of every rule holding
-    one of its records. A pair leaves (tombstone, blocking_rule NULL) only when no rule pairs it any more. It passes the rewritten
+    one of its records. The run writes the pairs that are new, change their first rule or have a rewritten
+    record (what int_fs_pair_comparisons compares again); a pair leaves (tombstone, blocking_rule NULL) only
+    when no rule pairs it any more. It passes the rewritten
     records on to its own change log, which int_fs_pair_comparisons reads. A change of the blocking settings
     (cdp_fs_blocking_config_sql, against the previous build's `<model>__config_snapshot`) pairs everything again
     and rebuilds the block members. -#}
@@ -200,6 +202,8 @@ pairs_settled as (
     select
         record_key_l,
         record_key_r,
+        has_changed_record,
+        previous_rule_index,
         not has_changed_record
         and previous_rule_index is not null
         and is_previous_rule_touched
@@ -300,7 +304,16 @@ final as (
         blocking_rule,
         {{ cdp_run_stamp() }} as written_at
     from pairs_settled
-    where not needs_recheck and blocking_rule_index is not null
+    where
+        not needs_recheck
+        and blocking_rule_index is not null
+        {#- what int_fs_pair_comparisons compares again: a pair between unchanged records that keeps its first
+            rule keeps its row #}
+        and (
+            has_changed_record
+            or previous_rule_index is null
+            or blocking_rule_index != previous_rule_index
+        )
     {%- endif %}
 ){%- if from_change_log %},
 

@@ -117,6 +117,14 @@ def rebuilt(tmp_path_factory: pytest.TempPathFactory):
             [NAME_PAIR_RULE],
         ).fetchone()
         first_name, last_name = names.split("||")
+        joiner_block_keys = {
+            key
+            for (key,) in con.execute(
+                "select record_key from cdp_intermediate.int_fs_candidate_pairs__block_members"
+                " where blocking_rule_index = ? and block_key = ?",
+                [NAME_PAIR_RULE, names],
+            ).fetchall()
+        }
         (joiner_id,) = con.execute(
             "select min(contact_id) from cdp_raw.crm_contacts where contact_id <> ?", [contact_id]
         ).fetchone()
@@ -134,10 +142,25 @@ def rebuilt(tmp_path_factory: pytest.TempPathFactory):
             """,
             [first_name, last_name, birth_date, joiner_id],
         )
-    project.dbt("run", "-s", "+int_fs_pair_comparisons")
+    # The person records first, to read their change log (the re-delivered records and those of the late-load
+    # lookback) before the candidate pairs consume it.
+    project.dbt("run", "-s", "+int_person_records")
     last_run = {r["unique_id"].split(".")[-1]: r for r in project.run_results()}
+    with duckdb.connect(str(project.duckdb_path), read_only=True) as con:
+        logged = con.execute(
+            "select distinct record_key from cdp_intermediate.int_person_records__changed_records"
+        ).fetchall()
+    project.dbt("run", "-s", "int_fs_candidate_pairs int_fs_pair_comparisons")
+    last_run |= {r["unique_id"].split(".")[-1]: r for r in project.run_results()}
     incremental = project.intermediate_rows(MODELS)
     pairs_after = _pairs_of(project, contact_key)
+    with duckdb.connect(str(project.duckdb_path), read_only=True) as con:
+        written = con.execute(
+            """
+            select record_key_l, record_key_r, written_at = max(written_at) over ()
+            from cdp_intermediate.int_fs_candidate_pairs
+            """
+        ).fetchall()
     project.dbt("run", "-s", " ".join(MODELS), "--full-refresh")
     return {
         "project": project,
@@ -148,6 +171,10 @@ def rebuilt(tmp_path_factory: pytest.TempPathFactory):
         "order_key": order_key,
         "changed_keys": {contact_key, order_key, f"crm_contacts:{joiner_id}"},
         "candidates_before": candidates_before,
+        "written_last": {(key_l, key_r) for key_l, key_r, last in written if last},
+        "kept": {(key_l, key_r) for key_l, key_r, last in written if not last},
+        "joiner_block_keys": joiner_block_keys,
+        "logged_keys": {key for (key,) in logged},
     }
 
 
@@ -173,6 +200,19 @@ def test_pairs_between_unchanged_records_leave_the_comparisons(rebuilt) -> None:
     # ... and the incremental comparisons dropped them too (found through the ends the candidate pairs log).
     compared = {row[:2] for row in rebuilt["incremental"]["int_fs_pair_comparisons"]}
     assert not ended & compared
+
+
+def test_the_run_writes_only_pairs_the_comparisons_must_compare_again(rebuilt) -> None:
+    # Written: new pairs, pairs under another first rule, pairs of a record the person records rewrote (the
+    # re-delivered ones and those of the late-load lookback). A pair between other records that keeps its rule
+    # keeps its row, even inside a block the run paired again.
+    before = {row[:2]: row[2] for row in rebuilt["candidates_before"]}
+    after = {row[:2]: row[2] for row in rebuilt["incremental"]["int_fs_candidate_pairs"]}
+    assert rebuilt["changed_keys"] <= rebuilt["logged_keys"]
+    for pair in rebuilt["written_last"]:
+        assert pair not in before or before[pair] != after[pair] or rebuilt["logged_keys"] & set(pair), pair
+    joiner_block = {pair for pair in rebuilt["kept"] if rebuilt["joiner_block_keys"] >= set(pair)}
+    assert joiner_block, "no pair of the block the joiner entered kept its row: the scenario proves nothing"
 
 
 def test_the_renamed_contact_left_its_block(rebuilt) -> None:
