@@ -15,8 +15,8 @@
     records that lost its first rule in a touched block is paired again with every block of every rule holding
     one of its records. The run writes the pairs that are new, change their first rule or have a rewritten
     record (what int_fs_pair_comparisons compares again); a pair leaves (tombstone, blocking_rule NULL) only
-    when no rule pairs it any more. It passes the rewritten
-    records on to its own change log, which int_fs_pair_comparisons reads. A change of the blocking settings
+    when no rule pairs it any more. It passes the rewritten records on to its own change log, which
+    int_fs_pair_comparisons reads. A change of the blocking settings
     (cdp_fs_blocking_config_sql, against the previous build's `<model>__config_snapshot`) pairs everything again
     and rebuilds the block members. -#}
 {%- set rules = cdp_fs_setting('cdp__blocking_rules') %}
@@ -204,23 +204,22 @@ pairs_settled as (
         record_key_r,
         has_changed_record,
         previous_rule_index,
-        not has_changed_record
-        and previous_rule_index is not null
-        and is_previous_rule_touched
-        and coalesce(touched_rule_index > previous_rule_index, true) as needs_recheck,
-        case
-            when has_changed_record or previous_rule_index is null then touched_rule_index
-            when is_previous_rule_touched then touched_rule_index
-            when touched_rule_index < previous_rule_index then touched_rule_index
-            else previous_rule_index
-        end as blocking_rule_index,
-        case
-            when has_changed_record or previous_rule_index is null then touched_rule
-            when is_previous_rule_touched then touched_rule
-            when touched_rule_index < previous_rule_index then touched_rule
-            else previous_rule
-        end as blocking_rule
-    from pairs_compared
+        needs_recheck,
+        case when keeps_previous_rule then previous_rule_index else touched_rule_index end as blocking_rule_index,
+        case when keeps_previous_rule then previous_rule else touched_rule end as blocking_rule
+    from (
+        select
+            *,
+            not has_changed_record
+            and previous_rule_index is not null
+            and is_previous_rule_touched
+            and coalesce(touched_rule_index > previous_rule_index, true) as needs_recheck,
+            not has_changed_record
+            and previous_rule_index is not null
+            and not is_previous_rule_touched
+            and coalesce(touched_rule_index >= previous_rule_index, true) as keeps_previous_rule
+        from pairs_compared
+    ) as pairs_judged
 ),
 
 pairs_rechecked as (
