@@ -298,7 +298,8 @@ final as (
         survivors.survivor_node_key,
         nodes_ranked.type_priority,
         nodes_ranked.survivorship_rank = 1 as is_survivor,
-        nodes_ranked.first_observed_at
+        nodes_ranked.first_observed_at,
+        {{ cdp_run_stamp() }} as written_at
     from nodes_ranked
     inner join survivors
         on nodes_ranked.cluster_key = survivors.cluster_key

@@ -155,6 +155,7 @@ def test_key_tests_of_the_last_run_read_stamped_incremental_models(manifest: Man
     ]
     tested = {nodes[test["attached_node"]]["name"] for test in scoped}
     assert {
+        "int_identity_components",
         "int_identity_merge_audit",
         "int_email_campaign_recipients",
         "int_engagement_sessions_attributed",
