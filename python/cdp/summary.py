@@ -7,7 +7,7 @@ import argparse
 
 import duckdb
 
-from cdp.warehouse import Manifest, connect_duckdb
+from cdp.warehouse import Manifest, WarehouseError, connect_duckdb
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -29,7 +29,7 @@ def expired_counts(manifest: Manifest, connection) -> dict[str, int]:
                 f"select source_table, cast(sum(event_count) as bigint) from {relation} group by 1"
             ).fetchall()
         )
-    except (KeyError, duckdb.CatalogException):
+    except (KeyError, duckdb.CatalogException, WarehouseError):
         return {}
 
 

@@ -1,10 +1,12 @@
-"""Read access to what dbt built: the manifest (what exists, where) and a DuckDB connection (the default)."""
+"""Read access to what dbt built: the manifest (what exists, where) and a connection to the warehouse: the
+DuckDB file (the default) or, through the same few calls, the Spark warehouse of the ``spark`` target."""
 
 from __future__ import annotations
 
 import copy
 import json
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -165,3 +167,103 @@ def connect_duckdb(path: str | None = None) -> Iterator[duckdb.DuckDBPyConnectio
         yield connection
     finally:
         connection.close()
+
+
+class WarehouseError(Exception):
+    """A query the Spark warehouse refused (a table not built, ...): the counterpart of ``duckdb.Error``."""
+
+
+# What a reader catches when a relation may not be built, whichever engine it reads.
+READ_ERRORS = (duckdb.Error, WarehouseError)
+_QUOTED = re.compile(r'"([^"]*)"')
+
+
+class SparkResult:
+    """One query's rows on Spark, read like a DuckDB result: ``fetchall``, ``fetchone`` and ``df``."""
+
+    def __init__(self, frame) -> None:
+        self._frame = frame
+
+    def fetchall(self) -> list[tuple]:
+        return [tuple(row) for row in self._frame.collect()]
+
+    def fetchone(self) -> tuple | None:
+        rows = self._frame.limit(1).collect()
+        return tuple(rows[0]) if rows else None
+
+    def df(self):
+        """A pandas DataFrame typed as DuckDB's ``df()`` types it: dates as datetime64, decimals as floats
+        (Spark hands both over as Python objects, which great-expectations compares differently)."""
+        import pandas as pd
+
+        frame = self._frame.toPandas()
+        for column in self._frame.schema.fields:
+            kind = column.dataType.typeName()
+            if kind == "date":
+                frame[column.name] = pd.to_datetime(frame[column.name])
+            elif kind == "decimal":
+                frame[column.name] = frame[column.name].astype("float64")
+        return frame
+
+
+class SparkConnection:
+    """The part of DuckDB's connection API that this package's readers use (``execute`` -> a result), over
+    a Spark session. Relation names quoted the Manifest's way (``"schema"."table"``) are re-quoted with
+    backticks; queries here hold no double-quoted string literals."""
+
+    def __init__(self, session) -> None:
+        self.session = session
+
+    def execute(self, sql: str) -> SparkResult:
+        from pyspark.errors import AnalysisException
+
+        try:
+            return SparkResult(self.session.sql(_QUOTED.sub(r"`\1`", sql)))
+        except AnalysisException as error:
+            raise WarehouseError(str(error).splitlines()[0]) from error
+
+
+def spark_settings() -> dict[str, str]:
+    """The Spark settings of the ``spark`` target in profiles.yml (its ``server_side_parameters``, env_var()
+    filled in as dbt fills it): the session a reader opens sees the warehouse and metastore dbt wrote."""
+    import jinja2
+
+    def env_var(name: str, default: str | None = None) -> str | None:
+        return os.environ.get(name, default)
+
+    text = (
+        jinja2.Environment()
+        .from_string((project_root() / "profiles.yml").read_text())
+        .render(env_var=env_var)
+    )
+    output = yaml.safe_load(text)["cdp"]["outputs"]["spark"]
+    return {key: str(value) for key, value in output["server_side_parameters"].items()}
+
+
+@contextmanager
+def connect_spark() -> Iterator[SparkConnection]:
+    """A Spark session on the ``spark`` target's warehouse (no other Spark may hold its Derby metastore)."""
+    from pyspark.sql import SparkSession
+
+    builder = SparkSession.builder.appName("cdp").enableHiveSupport()
+    for key, value in spark_settings().items():
+        builder = builder.config(key, value)
+    session = builder.getOrCreate()
+    try:
+        yield SparkConnection(session)
+    finally:
+        session.stop()
+
+
+@contextmanager
+def connect(
+    target: str = "dev", path: str | None = None
+) -> Iterator[duckdb.DuckDBPyConnection | SparkConnection]:
+    """A read connection to the warehouse of a dbt target: ``dev`` (DuckDB, at ``path`` if given) or
+    ``spark``."""
+    if target == "spark":
+        with connect_spark() as connection:
+            yield connection
+    else:
+        with connect_duckdb(path) as connection:
+            yield connection

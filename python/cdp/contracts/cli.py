@@ -29,7 +29,12 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         choices=["run", "publish", "check"],
         help="run (default): validate the warehouse; publish: write the snapshot; check: compare with it",
     )
-    parser.add_argument("--target", default="dev", choices=["dev"], help="dbt target to read (DuckDB)")
+    parser.add_argument(
+        "--target",
+        default="dev",
+        choices=["dev", "spark"],
+        help="dbt target whose warehouse the suites read: dev (DuckDB, default) or spark",
+    )
     parser.add_argument(
         "--report",
         default=str(project_root() / "data" / "reports" / "contracts.json"),
@@ -95,7 +100,7 @@ def _run(args: argparse.Namespace) -> int:
     from cdp.contracts.run import run_contracts
 
     report = Path(args.report)
-    results = run_contracts(report_path=report)
+    results = run_contracts(report_path=report, target=args.target)
     checks = sum(result.expectations for result in results)
     failed = [result for result in results if not result.success]
     for result in results:

@@ -1,6 +1,7 @@
 """Run the data contracts: one great-expectations suite per staged, quarantine, mart and audience model,
-validated on DataFrames read from DuckDB (great-expectations' SQL datasource does not work on DuckDB 2.0 yet).
-The results go to a JSON report and a self-contained HTML page (cdp.contracts.html)."""
+validated on DataFrames read from the warehouse: DuckDB (great-expectations' SQL datasource does not work on
+DuckDB 2.0 yet) or Spark, through the same connection calls (cdp.warehouse.connect). The results go to a JSON
+report and a self-contained HTML page (cdp.contracts.html)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ import pandas as pd
 
 from cdp.contracts import published, rules
 from cdp.summary import expired_counts
-from cdp.warehouse import Manifest, Relation, connect_duckdb
+from cdp.warehouse import READ_ERRORS, Manifest, Relation, SparkConnection, connect
 
 QUARANTINE_SUFFIX = "_quarantine"
 MASKED_SUFFIX = "_masked"
@@ -44,7 +45,10 @@ class SuiteResult:
         return not self.failures
 
 
-def _source_rows(connection: duckdb.DuckDBPyConnection, manifest: Manifest, staged: Relation) -> int:
+Connection = duckdb.DuckDBPyConnection | SparkConnection
+
+
+def _source_rows(connection: Connection, manifest: Manifest, staged: Relation) -> int:
     """Rows in the raw source table a staged model reads (named by the reconcile test's convention), less
     those its retention window moved out of staging."""
     source_name, table = staged.name.removeprefix("stg_").split("__", 1)
@@ -135,12 +139,12 @@ def _is_warning(result) -> bool:
     return str(getattr(result.expectation_config.severity, "value", "")) == "warning"
 
 
-def as_of_date(connection: duckdb.DuckDBPyConnection, manifest: Manifest) -> date | None:
+def as_of_date(connection: Connection, manifest: Manifest) -> date | None:
     """The data's as-of date (int_as_of_date), or None when it is not built."""
     try:
         relation = manifest.model(AS_OF_MODEL).relation_name
         rows = connection.execute(f"select max(as_of_date) from {relation}").fetchall()
-    except (KeyError, duckdb.Error):
+    except (KeyError, *READ_ERRORS):
         return None
     return rows[0][0] if rows else None
 
@@ -170,7 +174,7 @@ def public_models(manifest: Manifest) -> list[Relation]:
 
 
 def validate_models(
-    connection: duckdb.DuckDBPyConnection,
+    connection: Connection,
     manifest: Manifest,
     names: Iterable[str],
     validator: Validator | None = None,
@@ -187,34 +191,42 @@ def validate_models(
 
 
 def run_contracts(
-    manifest: Manifest | None = None, database: str | None = None, report_path: Path | None = None
+    manifest: Manifest | None = None,
+    database: str | None = None,
+    report_path: Path | None = None,
+    target: str = "dev",
 ) -> list[SuiteResult]:
-    """Validate every staged, quarantine, mart and audience model; write the JSON report (and the HTML one
-    beside it, same name, .html) if asked; return the results."""
+    """Validate every staged, quarantine, mart and audience model of the ``target``'s warehouse (DuckDB, at
+    ``database`` if given, or Spark); write the JSON report (and the HTML one beside it, same name, .html) if
+    asked; return the results."""
     manifest = manifest or Manifest.load()
-    validator = Validator()
-    results: list[SuiteResult] = []
-    with connect_duckdb(database) as connection:
-        for model in manifest.models("stg_"):
-            frame = connection.execute(f"select * from {model.relation_name}").df()
-            staged_name = model.name.removesuffix(QUARANTINE_SUFFIX)
-            rows_in = _source_rows(connection, manifest, manifest.model(staged_name))
-            if model.name.endswith(QUARANTINE_SUFFIX):
-                expectations = rules.quarantine_expectations(rows_in)
-            else:
-                expectations = [
-                    *rules.table_expectations(list(frame.columns), rows_in),
-                    *rules.declared_expectations(model.tests),
-                    *rules.column_expectations(frame.columns),
-                ]
-            results.append(validator.validate(model.name, frame, expectations))
-        results += validate_models(
-            connection, manifest, [model.name for model in public_models(manifest)], validator
-        )
-
+    with connect(target, database) as connection:
+        results = validate_warehouse(connection, manifest)
     if report_path is not None:
         write_reports(results, report_path)
     return results
+
+
+def validate_warehouse(connection: Connection, manifest: Manifest) -> list[SuiteResult]:
+    """The suites of every staged, quarantine, mart and audience model, on an open connection."""
+    validator = Validator()
+    results: list[SuiteResult] = []
+    for model in manifest.models("stg_"):
+        frame = connection.execute(f"select * from {model.relation_name}").df()
+        staged_name = model.name.removesuffix(QUARANTINE_SUFFIX)
+        rows_in = _source_rows(connection, manifest, manifest.model(staged_name))
+        if model.name.endswith(QUARANTINE_SUFFIX):
+            expectations = rules.quarantine_expectations(rows_in)
+        else:
+            expectations = [
+                *rules.table_expectations(list(frame.columns), rows_in),
+                *rules.declared_expectations(model.tests),
+                *rules.column_expectations(frame.columns),
+            ]
+        results.append(validator.validate(model.name, frame, expectations))
+    return results + validate_models(
+        connection, manifest, [model.name for model in public_models(manifest)], validator
+    )
 
 
 def write_reports(results: list[SuiteResult], report_path: Path) -> tuple[Path, Path]:

@@ -17,7 +17,7 @@ import pytest
 from cdp.contracts import published
 from cdp.replay import newest_load, write_loaded_until
 from cdp.warehouse import Manifest
-from tests.dbt_harness import RUN_STAMP_COLUMNS, DbtProject, generate_parquet
+from tests.dbt_harness import DbtProject, compared_columns, generate_parquet
 
 PEOPLE = 300
 # Identity models incremental by record (or pair, or graph node), and what their incremental branch reads to
@@ -76,9 +76,9 @@ def _canonical(value: object) -> str:
     return str(value)
 
 
-def _rows(connection: duckdb.DuckDBPyConnection, relation: str) -> list[tuple[str, ...]]:
+def _rows(connection: duckdb.DuckDBPyConnection, model: str, relation: str) -> list[tuple[str, ...]]:
     described = connection.execute(f"describe {relation}").fetchall()
-    columns = [f'"{name}"' for name, *_ in described if name not in RUN_STAMP_COLUMNS]
+    columns = [f'"{name}"' for name in compared_columns(model, [name for name, *_ in described])]
     return sorted(
         tuple(_canonical(v) for v in row)
         for row in connection.execute(f"select {', '.join(columns)} from {relation}").fetchall()
@@ -235,7 +235,8 @@ def test_every_staged_model_and_mart_equals_a_full_refresh(built) -> None:
         duckdb.connect(str(full.duckdb_path), read_only=True) as right,
     ):
         for mart in [*staged, *intermediate, *marts]:
-            batched, refreshed = _rows(left, mart.relation_name), _rows(right, mart.relation_name)
+            batched = _rows(left, mart.name, mart.relation_name)
+            refreshed = _rows(right, mart.name, mart.relation_name)
             # A mart must have rows, else the comparison proves nothing (unless its contract lets it be empty:
             # retention expires nothing by default).
             may_be_empty = mart.name.startswith("stg_") or published.may_be_empty(
