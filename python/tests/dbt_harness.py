@@ -11,6 +11,8 @@ from pathlib import Path
 
 import duckdb
 
+from cdp.governance import masking
+
 ROOT = Path(__file__).resolve().parents[2]
 # Columns that say which dbt invocation wrote a row, not what it holds (an analysis fit's fitted_at, doc block
 # analyses_fit_schedule; an identity row's written_at, doc block identity_written_at): left out when two
@@ -21,17 +23,16 @@ RUN_STAMP_COLUMNS = frozenset({"fitted_at", "written_at", "suppressed_at", "eras
 # Columns an append-only audit model (``full_refresh: false``) fixes when it first writes a row, from the
 # warehouse as it stood then: a warehouse fed in batches may rightly hold another value there than one built
 # on all the data at once. The tombstone keeps the customer a request resolved to when it was honoured; data
-# that arrives later can merge that person into another customer (dim_customers then agrees again).
-AS_WRITTEN_COLUMNS = {
-    "fct_erasure_tombstones": frozenset({"customer_id_hash"}),
-    "fct_erasure_tombstones_masked": frozenset({"customer_id_hash"}),
-}
+# that arrives later can merge that person into another customer (dim_customers then agrees again). A mart's
+# masked view keeps the same columns.
+AS_WRITTEN_COLUMNS = {"fct_erasure_tombstones": frozenset({"customer_id_hash"})}
 
 
 def compared_columns(model: str, columns: list[str]) -> list[str]:
-    """The columns of ``model`` two builds of the same data must agree on: all but the run stamps and the
-    columns its rows keep as first written."""
-    left_out = RUN_STAMP_COLUMNS | AS_WRITTEN_COLUMNS.get(model, frozenset())
+    """The columns of ``model`` (a mart or its masked view) two builds of the same data must agree on: all but
+    the run stamps and the columns its rows keep as first written."""
+    as_written = AS_WRITTEN_COLUMNS.get(model.removesuffix(masking.SUFFIX), frozenset())
+    left_out = RUN_STAMP_COLUMNS | as_written
     return [column for column in columns if column not in left_out]
 
 
@@ -85,7 +86,9 @@ class DbtProject:
 
             def rows(model: str) -> list[tuple]:
                 described = con.execute(f"describe cdp_intermediate.{model}").fetchall()
-                columns = ", ".join(f'"{name}"' for name, *_ in described if name not in RUN_STAMP_COLUMNS)
+                columns = ", ".join(
+                    f'"{name}"' for name in compared_columns(model, [n for n, *_ in described])
+                )
                 selected = con.execute(f"select {columns} from cdp_intermediate.{model}").fetchall()
                 return sorted(selected, key=repr)
 
